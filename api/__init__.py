@@ -1,0 +1,1 @@
+"""tanbiao.api — serving the built graph: store backends (and, with the endpoint issue, the HTTP API)."""

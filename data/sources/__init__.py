@@ -1,0 +1,1 @@
+"""Package data (files only); see the README in this folder."""

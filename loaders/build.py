@@ -1,0 +1,208 @@
+"""The build pipeline: documents -> RDF -> reasoning -> SHACL -> files in ``data/build/``.
+
+The output folder is replaced atomically: everything is written to a fresh sibling
+folder first and swapped in only when the build succeeded, so a failed build leaves the
+previous one intact (the failed attempt is kept in ``<out>.failed/`` for inspection).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Dataset, Graph, URIRef
+
+from . import namespaces as ns
+from .curated import CuratedDataError, concepts_graph, framework_labels
+from .graphing import new_graph
+from .reasoning import ReasonerUnavailable, check_consistency
+from .resources import Source, ontology_graph, query_dir, source_manifest, vocabulary
+from .text import ParseReport, SourceError
+from .validation import validate
+
+__all__ = ["BuildError", "BuildResult", "build", "load_sources", "DEFAULT_OUT", "summary_counts"]
+
+DEFAULT_OUT = Path(os.environ.get("TANBIAO_BUILD_DIR", "data/build"))
+
+FILES = {
+    "turtle": "tanbiao.ttl",
+    "ntriples": "tanbiao.nt",
+    "trig": "tanbiao.trig",
+    "jsonld": "tanbiao.jsonld",
+    "shacl_report": "validation-report.ttl",
+    "shacl_markdown": "validation-report.md",
+    "parse_report": "parse-report.json",
+    "summary": "summary.json",
+}
+
+
+class BuildError(Exception):
+    """A build that must not replace the previous one; ``details`` lists what went wrong."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.details = details or []
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    summary: dict
+    timings: dict[str, float] = field(default_factory=dict)
+    reports: list[ParseReport] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def _stage(progress: Progress, timings: dict[str, float], name: str):
+    class _Timer:
+        def __enter__(self):
+            progress(f"{name} …")
+            self.t0 = time.perf_counter()
+
+        def __exit__(self, *exc):
+            timings[name] = round(time.perf_counter() - self.t0, 3)
+            if exc[0] is None:
+                progress(f"{name} done in {timings[name]:.2f} s")
+            return False
+
+    return _Timer()
+
+
+def load_sources(sources: list[Source]) -> tuple[dict[str, Graph], list[ParseReport]]:
+    """Parse every source with its loader module; one graph per source key."""
+    vocab = vocabulary()
+    graphs: dict[str, Graph] = {}
+    reports: list[ParseReport] = []
+    for src in sources:
+        try:
+            loader = importlib.import_module(f"tanbiao.loaders.{src.loader}")
+        except ModuleNotFoundError:
+            raise BuildError(f"{src.path}: no loader module '{src.loader}' (see data/sources/sources.csv)") from None
+        try:
+            record = loader.parse(src.path, vocab)
+        except SourceError as exc:
+            raise BuildError(str(exc)) from None
+        reports.append(record.report)
+        if not record.report.ok:
+            raise BuildError(
+                f"{src.path}: {len(record.report.errors)} part(s) could not be parsed",
+                [i.format(str(src.path)) for i in record.report.errors],
+            )
+        graphs[src.key] = loader.to_graph(record, src.key, vocab, src.title_en, src.origin)
+    return graphs, reports
+
+
+def summary_counts(union: Graph) -> dict:
+    """Counts for the build summary, from the catalogue's summary queries."""
+    out: dict = {"triples": len(union)}
+    for path in sorted((query_dir() / "summary").glob("*.rq")):
+        rows = union.query(path.read_text(encoding="utf-8"))
+        out[path.stem] = {str(r[0]): int(r[1]) for r in rows}
+    return out
+
+
+def build(
+    out: Path = DEFAULT_OUT,
+    sources: list[Source] | None = None,
+    reason: bool = True,
+    progress: Progress = lambda _m: None,
+) -> BuildResult:
+    """Build everything into ``out``; BuildError (previous build untouched) on any failure."""
+    try:
+        return _build(Path(out), sources, reason, progress)
+    except (CuratedDataError, ReasonerUnavailable) as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Progress) -> BuildResult:
+    timings: dict[str, float] = {}
+    t_start = time.perf_counter()
+    sources = sources if sources is not None else source_manifest()
+    with _stage(progress, timings, "ontology"):
+        ontology = ontology_graph()
+    with _stage(progress, timings, "parse documents"):
+        doc_graphs, reports = load_sources(sources)
+    with _stage(progress, timings, "curated data"):
+        curated = concepts_graph()
+        for g in doc_graphs.values():
+            curated += framework_labels(g)
+
+    ds = Dataset()
+    for prefix, namespace in ns.PREFIXES.items():
+        ds.bind(prefix, namespace, override=True)
+    named: dict[URIRef, Graph] = {ns.graph("ontology"): ontology, ns.graph("curated"): curated}
+    named.update({ns.graph(k): g for k, g in doc_graphs.items()})
+    union = new_graph()
+    for name, g in named.items():
+        target = ds.graph(name)
+        for t in g:
+            target.add(t)
+        union += g
+
+    reasoner = None
+    if reason:
+        with _stage(progress, timings, "reasoning (HermiT)"):
+            reasoner = check_consistency(union)
+    with _stage(progress, timings, "SHACL validation"):
+        validation = validate(union)
+
+    with _stage(progress, timings, "summary"):
+        summary = summary_counts(union)
+    summary["shacl"] = {
+        "conforms": validation.conforms, "violations": validation.violations,
+        "warnings": validation.count("Warning"), "info": validation.count("Info"),
+    }
+    summary["reasoner"] = (
+        {"consistent": reasoner.consistent, "message": reasoner.message} if reasoner else {"skipped": True}
+    )
+    summary["sources"] = [{"key": s.key, "file": s.path.name} for s in sources]
+    summary["named_graphs"] = [str(n) for n in named]
+
+    out = Path(out)
+    tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    with _stage(progress, timings, "write files"):
+        union.serialize(tmp / FILES["turtle"], format="turtle", encoding="utf-8")
+        union.serialize(tmp / FILES["ntriples"], format="nt", encoding="utf-8")
+        ds.serialize(tmp / FILES["trig"], format="trig", encoding="utf-8")
+        union.serialize(tmp / FILES["jsonld"], format="json-ld", encoding="utf-8", auto_compact=True)
+        validation.report.serialize(tmp / FILES["shacl_report"], format="turtle", encoding="utf-8")
+        (tmp / FILES["shacl_markdown"]).write_text(validation.markdown(), encoding="utf-8")
+        (tmp / FILES["parse_report"]).write_text(
+            json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    timings["total"] = round(time.perf_counter() - t_start, 3)
+    summary["timings_s"] = timings
+    (tmp / FILES["summary"]).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    problems = []
+    if reasoner is not None and not reasoner.consistent:
+        problems.append(reasoner.message)
+    if validation.violations:
+        problems.append(f"SHACL: {validation.violations} violation(s)")
+        problems += [f"{r.focus_label or r.focus}: {r.path} {r.message}" for r in validation.results
+                     if r.severity == "Violation"][:50]
+    if problems:
+        failed = out.with_name(out.name + ".failed")
+        if failed.exists():
+            shutil.rmtree(failed)
+        tmp.rename(failed)
+        raise BuildError(f"build failed; the previous build in {out} is unchanged, this attempt is in {failed}",
+                         problems)
+    old = out.with_name(out.name + f".old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+    return BuildResult(out, summary, timings, reports)

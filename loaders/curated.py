@@ -1,0 +1,174 @@
+"""Curated data files (``data/curated/``) as RDF and as a label lexicon.
+
+* ``concepts.csv`` — industries, products, processes/technologies and gases (SKOS), with
+  English labels, synonyms (altLabels), the broader hierarchy and a justification per row;
+* ``standard-codes.csv`` — the codes in standard and plan numbers (GB, YB, SH …) and the
+  sector each industry code stands for;
+* ``framework-en.csv`` — English labels of the framework's categories, sub-categories, topics.
+
+The Lexicon finds concepts in a title or item text by their zh labels, longest match first.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from . import namespaces as ns
+from .graphing import en, new_graph, zh
+from .namespaces import TB
+from .resources import curated_file, vocabulary
+
+__all__ = ["Concept", "Lexicon", "lexicon", "concepts_graph", "framework_labels", "CuratedDataError", "SCHEMES"]
+
+# scheme name in concepts.csv -> class of its members
+SCHEMES = {"industry": TB.Industry, "product": TB.Product, "process": TB.Process, "gas": TB.GreenhouseGas}
+
+
+class CuratedDataError(ValueError):
+    """A curated data file that breaks its own format (names the file and line)."""
+
+
+@dataclass
+class Concept:
+    id: str
+    scheme: str
+    pref_zh: str
+    pref_en: str
+    alt_zh: list[str]
+    broader: list[str]
+    source: str
+    justification: str
+    line: int
+
+    @property
+    def iri(self) -> URIRef:
+        return ns.concept(self.id)
+
+
+@dataclass
+class Lexicon:
+    concepts: dict[str, Concept]
+    labels: dict[str, str] = field(default_factory=dict)  # zh label -> concept id
+
+    def __post_init__(self) -> None:
+        for c in self.concepts.values():
+            for label in (c.pref_zh, *c.alt_zh):
+                self.labels.setdefault(label, c.id)
+
+    def match(self, text: str) -> list[str]:
+        """Concept ids whose labels occur in ``text``: longest match wins, no overlaps, in text order."""
+        spans: list[tuple[int, int, str]] = []
+        taken = [False] * len(text)
+        for label in sorted(self.labels, key=len, reverse=True):
+            start = text.find(label)
+            while start >= 0:
+                end = start + len(label)
+                if not any(taken[start:end]):
+                    spans.append((start, end, self.labels[label]))
+                    for k in range(start, end):
+                        taken[k] = True
+                start = text.find(label, start + 1)
+        out: list[str] = []
+        for _s, _e, cid in sorted(spans):
+            if cid not in out:
+                out.append(cid)
+        return out
+
+
+def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        fh = open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise CuratedDataError(f"{path}: missing curated data file") from None
+    with fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CuratedDataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    path = curated_file("concepts.csv")
+    rows = _read_csv(path, ["id", "scheme", "pref_zh", "pref_en", "alt_zh", "broader", "source", "justification"])
+    concepts: dict[str, Concept] = {}
+    for line, r in rows:
+        if not r["id"] or not r["pref_zh"]:
+            raise CuratedDataError(f"{path}:{line}: id and pref_zh are required")
+        if r["scheme"] not in SCHEMES:
+            raise CuratedDataError(f"{path}:{line}: scheme '{r['scheme']}' is not one of {', '.join(SCHEMES)}")
+        if r["id"] in concepts:
+            raise CuratedDataError(f"{path}:{line}: duplicate id '{r['id']}'")
+        concepts[r["id"]] = Concept(
+            r["id"], r["scheme"], r["pref_zh"], r["pref_en"], _split(r["alt_zh"]), _split(r["broader"]),
+            r["source"], r["justification"], line,
+        )
+    for c in concepts.values():
+        for b in c.broader:
+            if b not in concepts:
+                raise CuratedDataError(f"{path}:{c.line}: broader '{b}' of '{c.id}' is not a concept id")
+    return Lexicon(concepts)
+
+
+def concepts_graph() -> Graph:
+    """Concept schemes, subject concepts and standard codes from the curated files."""
+    g = new_graph()
+    lex = lexicon()
+    for c in lex.concepts.values():
+        scheme = ns.concept_scheme(c.scheme)
+        g.add((c.iri, RDF.type, SCHEMES[c.scheme]))
+        g.add((c.iri, RDF.type, SKOS.Concept))
+        g.add((c.iri, SKOS.inScheme, scheme))
+        g.add((c.iri, SKOS.prefLabel, zh(c.pref_zh)))
+        if c.pref_en:
+            g.add((c.iri, SKOS.prefLabel, en(c.pref_en)))
+        for alt in c.alt_zh:
+            g.add((c.iri, SKOS.altLabel, zh(alt)))
+        for b in c.broader:
+            g.add((c.iri, SKOS.broader, ns.concept(b)))
+            g.add((ns.concept(b), SKOS.narrower, c.iri))
+        if not any(lex.concepts[b].scheme == c.scheme for b in c.broader):
+            g.add((c.iri, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, c.iri))
+        g.add((c.iri, SKOS.notation, Literal(c.id)))
+        if c.source:
+            g.add((c.iri, DCTERMS.source, Literal(c.source)))
+        if c.justification:
+            g.add((c.iri, SKOS.editorialNote, en(c.justification)))
+    vocab = vocabulary()
+    code_scheme = URIRef(ns.BASE + "vocab/code")
+    for code in vocab.codes.values():
+        iri = ns.vocab("code", code.code)
+        g.add((iri, RDF.type, TB.StandardCode))
+        g.add((iri, RDF.type, SKOS.Concept))
+        g.add((iri, SKOS.inScheme, code_scheme))
+        g.add((iri, SKOS.notation, Literal(code.code)))
+        g.add((iri, SKOS.prefLabel, zh(code.sector_zh)))
+        g.add((iri, SKOS.prefLabel, en(code.sector_en)))
+        g.add((iri, TB.codeLevel, vocab.levels[code.level]))
+        g.add((iri, DCTERMS.source, Literal(code.source)))
+    return g
+
+
+def framework_labels(framework: Graph) -> Graph:
+    """English prefLabels for the framework nodes of ``framework``, matched on their zh labels."""
+    path = curated_file("framework-en.csv")
+    rows = _read_csv(path, ["zh", "en", "justification"])
+    english = {r["zh"]: r["en"] for _line, r in rows if r["en"]}
+    g = new_graph()
+    for node in framework.subjects(SKOS.inScheme, ns.framework_scheme()):
+        for label in framework.objects(node, SKOS.prefLabel):
+            if isinstance(label, Literal) and label.language == "zh" and str(label) in english:
+                g.add((node, SKOS.prefLabel, en(english[str(label)])))
+    return g

@@ -1,0 +1,66 @@
+"""Small helpers shared by the loaders' ``to_graph`` functions: labels, provenance, documents."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from . import namespaces as ns
+from .namespaces import TB
+
+__all__ = ["new_graph", "zh", "en", "add_location", "add_document"]
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, namespace in ns.PREFIXES.items():
+        g.bind(prefix, namespace, override=True)
+    return g
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def add_location(
+    g: Graph, subject: URIRef, doc_key: str, line: int, section: str, quote: str, row_number: str | None = None
+) -> URIRef:
+    """Link ``subject`` to its document and to the line / table row it was read from."""
+    loc = ns.location(doc_key, line)
+    doc = ns.document(doc_key)
+    g.add((subject, PROV.wasDerivedFrom, doc))
+    g.add((subject, TB.sourceLocation, loc))
+    if (loc, RDF.type, TB.SourceLocation) not in g:
+        g.add((loc, RDF.type, TB.SourceLocation))
+        g.add((loc, TB.inDocument, doc))
+        g.add((loc, TB.section, Literal(section)))
+        g.add((loc, TB.lineNumber, Literal(line, datatype=XSD.integer)))
+        g.add((loc, TB.quote, zh(quote)))
+        g.add((loc, RDFS.label, en(f"{doc_key}, {section}, line {line}")))
+        if row_number:
+            g.add((loc, TB.rowNumber, Literal(row_number)))
+    return loc
+
+
+def add_document(
+    g: Graph, key: str, title_zh: str, title_en: str, origin: str, file_name: str,
+    issuer: str = "", date: str = "",
+) -> URIRef:
+    doc = ns.document(key)
+    g.add((doc, RDF.type, TB.SourceDocument))
+    g.add((doc, DCTERMS.title, zh(title_zh)))
+    g.add((doc, RDFS.label, zh(title_zh)))
+    g.add((doc, DCTERMS.title, en(title_en)))
+    g.add((doc, RDFS.label, en(title_en)))
+    g.add((doc, DCTERMS.identifier, Literal(key)))
+    g.add((doc, DCTERMS.source, Literal(origin)))
+    g.add((doc, TB.fileName, Literal(file_name)))
+    if issuer:
+        g.add((doc, DCTERMS.publisher, zh(issuer)))
+    if date:
+        g.add((doc, DCTERMS.issued, Literal(date)))
+    return doc

@@ -1,0 +1,120 @@
+"""Namespaces and IRI minting — the one place where tanbiao IRIs are made.
+
+Every IRI of the graph is built here from a stable key (a notation, a printed
+standard number, a curated concept id, a document key), so the same thing gets
+the same IRI in every build. See ``ontology/README.md`` for the IRI scheme.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/tanbiao/"
+
+TB = Namespace(BASE + "def#")
+"""The ontology's own terms (classes and properties)."""
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+PREFIXES: dict[str, Namespace] = {
+    "tb": TB,
+    "tbs": Namespace(BASE + "standard/"),
+    "tbf": Namespace(BASE + "framework/"),
+    "tbc": Namespace(BASE + "concept/"),
+    "tbv": Namespace(BASE + "vocab/"),
+    "tbd": Namespace(BASE + "source/"),
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+__all__ = [
+    "BASE", "TB", "DCAT", "VOID", "PREFIXES", "slug",
+    "standard", "number", "series", "series_part", "framework_node", "framework_scheme",
+    "concept", "concept_scheme", "vocab", "document", "location", "graph",
+]
+
+_UNSAFE = re.compile(r"[^0-9A-Za-z.\-_~]+")
+
+
+def slug(text: str) -> str:
+    """A path segment for a printed key: ``GB/T 32151.1-2015`` -> ``GB-T-32151.1-2015``.
+
+    ASCII keys keep their characters; anything else is percent-encoded so the
+    mapping stays one-to-one for non-ASCII keys.
+    """
+    text = text.strip()
+    if text.isascii():
+        return _UNSAFE.sub("-", text).strip("-")
+    return quote(text, safe="")
+
+
+def _iri(path: str) -> URIRef:
+    return URIRef(BASE + path)
+
+
+def standard(key: str) -> URIRef:
+    """A standard (or standard project), keyed by the first number it was known by."""
+    return _iri("standard/" + slug(key))
+
+
+def number(printed: str) -> URIRef:
+    """A standard number or plan number as a resource with its parsed structure."""
+    return _iri("number/" + slug(printed))
+
+
+def series(code: str, serial: str) -> URIRef:
+    """A numbered series of standards, e.g. GB/T 32151."""
+    return _iri(f"series/{slug(code)}-{serial}")
+
+
+def series_part(code: str, serial: str, part: int) -> URIRef:
+    """One numbered part of a series, independent of its edition year (GB/T 32151.4)."""
+    return _iri(f"series/{slug(code)}-{serial}/part/{part}")
+
+
+def framework_node(notation: str) -> URIRef:
+    """A category (``2``), sub-category (``2.1``) or topic (``2.1.3``) of the framework."""
+    return _iri("framework/" + slug(notation))
+
+
+def framework_scheme() -> URIRef:
+    return _iri("framework")
+
+
+def concept(concept_id: str) -> URIRef:
+    """A curated subject concept (industry, product, process, gas)."""
+    return _iri("concept/" + slug(concept_id))
+
+
+def concept_scheme(name: str) -> URIRef:
+    return _iri("scheme/" + slug(name))
+
+
+def vocab(kind: str, key: str) -> URIRef:
+    """A controlled-vocabulary member such as ``vocab/status/published``."""
+    return _iri(f"vocab/{slug(kind)}/{slug(key)}")
+
+
+def document(key: str) -> URIRef:
+    """A source document (a guide, an update file)."""
+    return _iri("source/" + slug(key))
+
+
+def location(doc_key: str, line: int) -> URIRef:
+    """A place in a source document: the line a record starts on."""
+    return _iri(f"source/{slug(doc_key)}/L{line}")
+
+
+def graph(key: str) -> URIRef:
+    """The named graph holding what was loaded from one source."""
+    return _iri("graph/" + slug(key))

@@ -1,0 +1,220 @@
+"""Reading the converted documents: lines, paragraphs, markdown-like tables, normalisation.
+
+The source texts are PDF/web pages converted to UTF-8 with tables as ``| a | b |`` rows,
+split at the original page breaks. Everything here is document-independent; the
+per-document modules decide what the pieces mean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "Line", "Paragraph", "TableRow", "ParseReport", "Issue", "SourceError",
+    "read_lines", "normalise", "normalise_title", "is_blank", "split_row", "is_separator_row",
+    "strip_markup", "join_paragraphs", "ends_sentence", "CN_NUMERALS", "cn_numeral_value",
+]
+
+# Chinese numerals as printed in headings such as 一、 / （二）.
+CN_NUMERALS = "零一二三四五六七八九十"
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_BLANK = re.compile(r"^[\s\u3000\xa0\u200b]*$")
+_SENTENCE_END = tuple("。；！？：:;!?")
+
+
+class SourceError(Exception):
+    """A document that cannot be read at all (missing, not text, not this kind of document)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line number in the source file
+    text: str
+
+
+@dataclass
+class Paragraph:
+    """Text re-joined across page breaks; ``lines`` are the source lines it came from."""
+
+    text: str
+    lines: list[int]
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0]
+
+
+@dataclass
+class TableRow:
+    line: int
+    cells: list[str]
+    raw: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    line: int | None
+    severity: str  # "error" (a row or section could not be parsed) | "warning" | "info"
+    message: str
+    text: str = ""
+
+    def format(self, path: str = "") -> str:
+        where = f"{path}:{self.line}" if self.line else (path or "-")
+        quote = f"  «{self.text.strip()[:80]}»" if self.text.strip() else ""
+        return f"{where}: {self.severity}: {self.message}{quote}"
+
+
+@dataclass
+class ParseReport:
+    """What a loader recognised and what it could not parse, with line numbers."""
+
+    path: str
+    recognised: dict[str, int] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.recognised[what] = self.recognised.get(what, 0) + n
+
+    def add(self, line: int | None, severity: str, message: str, text: str = "") -> None:
+        self.issues.append(Issue(line, severity, message, text))
+
+    def error(self, line: int | None, message: str, text: str = "") -> None:
+        self.add(line, "error", message, text)
+
+    def warning(self, line: int | None, message: str, text: str = "") -> None:
+        self.add(line, "warning", message, text)
+
+    def info(self, line: int | None, message: str, text: str = "") -> None:
+        self.add(line, "info", message, text)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "recognised": dict(self.recognised),
+            "issues": [
+                {"line": i.line, "severity": i.severity, "message": i.message, "text": i.text}
+                for i in self.issues
+            ],
+        }
+
+
+def read_lines(path: Path) -> list[Line]:
+    """The file's lines, 1-based; a clear SourceError for anything that is not UTF-8 text."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SourceError(f"{path}: is a directory, expected a text file") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror})") from None
+    if b"\x00" in data[:4096]:
+        raise SourceError(f"{path}: looks like a binary file, expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(f"{path}:{line}: not valid UTF-8 ({exc.reason})") from None
+    return [Line(i, t) for i, t in enumerate(text.splitlines(), start=1)]
+
+
+def is_blank(text: str) -> bool:
+    return bool(_BLANK.match(text))
+
+
+def normalise(text: str) -> str:
+    """Whitespace and mangled-subscript clean-up that keeps the wording unchanged.
+
+    ``CO ₂`` / ``CO_2`` / ``(CO ₂ )`` -> ``CO₂`` / ``(CO₂)``; runs of spaces collapse;
+    ``第 17 部分`` -> ``第17部分``.
+    """
+    text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "")
+    text = re.sub(r"(?<=[A-Za-z])_\{?(\d)\}?", lambda m: m.group(1).translate(_SUBSCRIPT), text)
+    text = re.sub(r"(?<=[A-Za-z])\s+(?=[₀-₉])", "", text)
+    text = re.sub(r"(?<=[₀-₉])\s+(?=[)）\]\-–,，、;；:：A-Za-z])", "", text)
+    text = re.sub(r"(?<=[(（])\s+", "", text)
+    text = re.sub(r"第\s*([0-9０-９XxＸ]+)\s*部分", r"第\1部分", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip()
+
+
+def normalise_title(text: str) -> str:
+    """A standard title as it should read: normalised, with stray outer quotation marks removed."""
+    text = normalise(text)
+    for left, right in (("“", "”"), ('"', '"'), ("《", "》")):
+        if text.startswith(left) and text.endswith(right) and len(text) > 2:
+            text = text[1:-1].strip()
+    return text.strip("“”\"").strip()
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_SENTENCE_END)
+
+
+def strip_markup(cell: str) -> list[str]:
+    """Split a cell holding ``<p>…</p>`` paragraphs into plain paragraphs (HTML tags dropped)."""
+    parts = re.split(r"</?p\s*>", cell)
+    out = [re.sub(r"<[^>]+>", "", p).strip() for p in parts]
+    return [p for p in out if p]
+
+
+def split_row(line: Line) -> TableRow | None:
+    """A markdown-like table row ``| a | b |`` into stripped cells (None if the line is not a row)."""
+    raw = line.text.strip()
+    if not raw.startswith("|"):
+        return None
+    body = raw[1:-1] if raw.endswith("|") and len(raw) > 1 else raw[1:]
+    return TableRow(line.number, [c.strip() for c in body.split("|")], raw)
+
+
+def is_separator_row(row: TableRow) -> bool:
+    return all(re.fullmatch(r":?-{2,}:?", c) or c == "" for c in row.cells) and any(
+        c.startswith("-") or c.startswith(":") for c in row.cells
+    )
+
+
+def join_paragraphs(lines: list[Line], is_heading) -> list[Paragraph]:
+    """Re-join text broken across page breaks.
+
+    A paragraph that does not end a sentence continues into the next non-blank
+    line, unless either of them is a heading (``is_heading(text)``).
+    """
+    paras: list[Paragraph] = []
+    open_para: Paragraph | None = None
+    for line in lines:
+        text = line.text.strip()
+        if is_blank(text):
+            continue
+        if is_heading(text):
+            paras.append(Paragraph(text, [line.number]))
+            open_para = None
+            continue
+        if open_para is not None and not ends_sentence(open_para.text):
+            open_para.text += text
+            open_para.lines.append(line.number)
+        else:
+            open_para = Paragraph(text, [line.number])
+            paras.append(open_para)
+    return paras
+
+
+def cn_numeral_value(text: str) -> int | None:
+    """Value of a small Chinese numeral (一 … 九十九); None if not one."""
+    if not text or any(ch not in CN_NUMERALS for ch in text):
+        return None
+    if "十" not in text:
+        return CN_NUMERALS.index(text) if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    t = CN_NUMERALS.index(tens) if tens else 1
+    u = CN_NUMERALS.index(units) if units else 0
+    return t * 10 + u

@@ -1,0 +1,3 @@
+from tanbiao.cli import main
+
+main()

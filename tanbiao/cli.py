@@ -1,0 +1,178 @@
+"""The ``tanbiao`` command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from tanbiao.loaders.build import DEFAULT_OUT, FILES, BuildError, build
+from tanbiao.api.store import QueryError, load_build, run_query, standards_table
+
+app = typer.Typer(
+    help="tanbiao (碳标): knowledge graph of China's industrial carbon-peak / carbon-neutrality standards.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+BuildDir = typer.Option(DEFAULT_OUT, "--build-dir", "-b", help="Folder of the built graph (env TANBIAO_BUILD_DIR).")
+
+
+def _err(message: str, code: int = 1) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+class TableFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    table = "table"
+
+
+def _print_rows(rows: list[dict], fmt: TableFormat) -> None:
+    if fmt is TableFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    columns = list(rows[0].keys()) if rows else []
+    flat = [{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v) for k, v in r.items()}
+            for r in rows]
+    if fmt is TableFormat.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(flat)
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    for r in flat:
+        typer.echo("  ".join(str(r[c]) for c in columns))
+
+
+@app.command("build")
+def build_cmd(
+    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder (replaced atomically on success)."),
+    reason: bool = typer.Option(True, "--reason/--no-reason", help="Check consistency with HermiT (needs Java)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines, only the summary."),
+) -> None:
+    """Build the knowledge graph from the source documents into OUT (Turtle, N-Triples, TriG, JSON-LD, reports)."""
+    def progress(msg: str) -> None:
+        if not quiet:
+            typer.secho(f"  {msg}", err=True, dim=True)
+
+    try:
+        result = build(out, reason=reason, progress=progress)
+    except BuildError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        for line in exc.details:
+            typer.echo(f"  {line}", err=True)
+        raise typer.Exit(1)
+    s = result.summary
+    typer.secho(f"Built {s['triples']} triples into {result.out}/ in {result.timings['total']:.2f} s", bold=True)
+    for key in ("standards-per-category", "standards-per-status", "standards-per-level", "framework-nodes", "entities"):
+        typer.echo(f"{key}:")
+        for k, v in s.get(key, {}).items():
+            typer.echo(f"  {v:>5}  {k}")
+    sh = s["shacl"]
+    typer.echo(f"SHACL: {'conforms' if sh['conforms'] else 'does not conform'} — {sh['violations']} violations, "
+               f"{sh['warnings']} warnings, {sh['info']} info (see {result.out}/{FILES['shacl_markdown']})")
+    typer.echo(s["reasoner"].get("message", "HermiT: skipped (--no-reason)"))
+    warnings = [i for r in result.reports for i in r.issues if i.severity == "warning"]
+    if warnings:
+        typer.echo(f"parse warnings: {len(warnings)} (see {result.out}/{FILES['parse_report']})")
+
+
+@app.command("parse")
+def parse_cmd(
+    file: Path = typer.Argument(..., help="A guide text file (UTF-8) of the kind in data/sources/."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    loader: str = typer.Option("guide2023", "--loader", "-l", help="Loader module to use."),
+) -> None:
+    """Report what the loaders recognise in FILE and list, with line numbers, what they could not parse."""
+    import importlib
+
+    from tanbiao.loaders.resources import vocabulary
+    from tanbiao.loaders.text import SourceError
+
+    if fmt not in ("text", "json"):
+        _err(f"--format must be text or json, not '{fmt}'", 2)
+    try:
+        module = importlib.import_module(f"tanbiao.loaders.{loader}")
+    except ModuleNotFoundError:
+        _err(f"no loader '{loader}'", 2)
+    try:
+        record = module.parse(file, vocabulary())
+    except SourceError as exc:
+        _err(str(exc))
+    report = record.report
+    if fmt == "json":
+        typer.echo(json.dumps({**report.to_dict(), **module.describe(record)}, ensure_ascii=False, indent=2))
+    else:
+        typer.secho(f"{file}", bold=True)
+        for k, v in module.describe(record).items():
+            typer.echo(f"  {k}: {v}")
+        typer.echo("recognised:")
+        for k, v in report.recognised.items():
+            typer.echo(f"  {v:>5}  {k}")
+        typer.echo(f"could not parse: {len(report.errors)}; warnings: "
+                   f"{sum(1 for i in report.issues if i.severity == 'warning')}")
+        for issue in report.issues:
+            typer.echo("  " + issue.format(str(file)))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("standards")
+def standards_cmd(
+    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
+    build_dir: Path = BuildDir,
+) -> None:
+    """List the standards of the built graph (number, title, status, category, position …)."""
+    store = _store(build_dir)
+    _print_rows(standards_table(store), fmt)
+
+
+@app.command("query")
+def query_cmd(
+    query: str = typer.Argument(..., help="A SPARQL query, or the path of a .rq file."),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="Output format."),
+    build_dir: Path = BuildDir,
+) -> None:
+    """Run a SPARQL query against the built graph."""
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
+    store = _store(build_dir)
+    try:
+        rows = run_query(store, text)
+    except QueryError as exc:
+        _err(str(exc), 2)
+    _print_rows(rows, fmt)
+
+
+@app.command("summary")
+def summary_cmd(build_dir: Path = BuildDir) -> None:
+    """Print the counts of the last build."""
+    path = build_dir / FILES["summary"]
+    if not path.is_file():
+        _err(f"no build in {build_dir}/ — run `tanbiao build` first")
+    typer.echo(path.read_text(encoding="utf-8"))
+
+
+def _store(build_dir: Path):
+    try:
+        return load_build(build_dir)
+    except FileNotFoundError as exc:
+        _err(str(exc))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="tanbiao")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
