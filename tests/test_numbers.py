@@ -22,9 +22,10 @@ def test_mandatory_number_has_no_suffix():
     assert n.nature == "Q" and n.series_notation == "GB 30000"
 
 
-def test_group_standard_number():
-    n = parse_number("T/CISA 123-2021")
-    assert n.codes == ("T/CISA",) and n.kind == PUBLISHED
+@pytest.mark.parametrize("printed, code", [("T/CISA 123-2021", "T/CISA"), ("T/CECA-G 0171-2022", "T/CECA-G")])
+def test_group_standard_number(printed, code):
+    n = parse_number(printed)
+    assert n.codes == (code,) and n.kind == PUBLISHED
 
 
 def test_national_plan_number():

@@ -1,0 +1,76 @@
+"""The command line: --help everywhere, standards listing, SPARQL queries, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from tanbiao.cli import app
+
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def _cli(*args, check=True):
+    r = subprocess.run([sys.executable, "-m", "tanbiao", *args], capture_output=True, text=True, timeout=300)
+    if check:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+def test_top_level_help_lists_commands():
+    out = _cli("--help").stdout
+    for name in ("build", "parse", "standards", "query", "summary"):
+        assert name in out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_subcommand_has_help(command):
+    r = _cli(command, "--help")
+    assert "Usage:" in r.stdout and len(r.stdout.splitlines()) > 3
+
+
+def test_standards_json(built):
+    rows = json.loads(_cli("standards", "--format", "json", "--build-dir", str(built.out)).stdout)
+    assert len(rows) == 150
+    first = rows[0]
+    assert first["number"] == "2021-1715T-SH" and first["title"] == "石化行业碳排放管理术语及定义"
+    assert first["status"] == "制定中" and first["category"] == "基础通用"
+    assert first["position"] == {"notation": "1.1", "label": "术语定义"}
+    by_number = {r["number"]: r for r in rows}
+    assert by_number["HG/T 4487-2012"]["title"] == "合成氨生产企业二氧化碳（CO ₂ ）排放量计算方法"
+    assert by_number["GB/T 8984-2008"]["position"] == {"notation": "4.2", "label": "监测分析方法"}
+
+
+def test_standards_csv(built):
+    text = _cli("standards", "-f", "csv", "-b", str(built.out)).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 150 and {"number", "title", "status", "category", "position"} <= set(rows[0])
+    assert json.loads(rows[0]["position"]) == {"notation": "1.1", "label": "术语定义"}
+
+
+def test_query_command(built):
+    q = ("PREFIX tb: <https://w3id.org/tanbiao/def#> "
+         "SELECT (COUNT(?s) AS ?n) WHERE { ?s a tb:Standard }")
+    out = json.loads(_cli("query", q, "-f", "json", "-b", str(built.out)).stdout)
+    assert out == [{"n": 150}]
+
+
+def test_query_syntax_error_is_a_clear_error(built):
+    r = _cli("query", "SELEKT nothing", "-b", str(built.out), check=False)
+    assert r.returncode == 2 and r.stderr.startswith("error: SPARQL syntax error") and "Traceback" not in r.stderr
+
+
+def test_commands_without_a_build_say_so(tmp_path):
+    r = _cli("standards", "-b", str(tmp_path / "none"), check=False)
+    assert r.returncode == 1 and "run `tanbiao build` first" in r.stderr
+
+
+def test_bad_format_is_rejected(built):
+    r = _cli("standards", "-f", "xml", "-b", str(built.out), check=False)
+    assert r.returncode == 2 and "xml" in r.stderr
