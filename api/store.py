@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-
 from tanbiao.loaders.resources import query_dir
 
 __all__ = ["QueryError", "load_build", "run_query", "catalogue_query", "standards_table"]

@@ -13,11 +13,11 @@ marked section of the Markdown file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -88,10 +88,8 @@ def stage_memory() -> dict[str, float]:
 
 def machine() -> str:
     cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with contextlib.suppress(OSError, StopIteration), open("/proc/cpuinfo") as fh:
+        cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
     return f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
 
 

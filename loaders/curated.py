@@ -82,11 +82,9 @@ class Lexicon:
 
 
 def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        fh = open(path, encoding="utf-8", newline="")
-    except FileNotFoundError:
-        raise CuratedDataError(f"{path}: missing curated data file") from None
-    with fh:
+    if not path.is_file():
+        raise CuratedDataError(f"{path}: missing curated data file")
+    with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:

@@ -35,8 +35,18 @@ from .namespaces import TB
 from .numbers import INDUSTRY_PLAN, NATIONAL_PLAN, PUBLISHED, NumberError, StandardNumber, parse_number
 from .resources import Vocabulary
 from .text import (
-    CN_NUMERALS, Line, ParseReport, SourceError, cn_numeral_value, is_blank, is_separator_row,
-    join_paragraphs, normalise, normalise_title, read_lines, split_row,
+    CN_NUMERALS,
+    Line,
+    ParseReport,
+    SourceError,
+    cn_numeral_value,
+    is_blank,
+    is_separator_row,
+    join_paragraphs,
+    normalise,
+    normalise_title,
+    read_lines,
+    split_row,
 )
 
 __all__ = ["FrameworkNode", "StandardRow", "Guide", "parse", "to_graph", "SECTION_APPENDIX1", "SECTION_FRAMEWORK"]
@@ -280,7 +290,7 @@ def _topics(node: FrameworkNode, paras, guide: Guide) -> None:
     texts = [normalise(p.text) for p in paras]
     found = None
     for pattern in (_ENUM_INTRO, _ENUM_FALLBACK):
-        for text, para in zip(texts, paras):
+        for text, para in zip(texts, paras, strict=True):
             if m := pattern.search(text):
                 found = (m.group(1), para.first_line)
                 break
@@ -388,7 +398,7 @@ def _standards(lines: list[Line], guide: Guide, vocab: Vocabulary | None) -> Non
                                    f"missing {', '.join(missing)}", row.raw)
             continue
 
-        def cell(name: str) -> str:
+        def cell(name: str, row=row, columns=columns) -> str:
             return row.cells[columns[name]] if name in columns else ""
 
         if cell("row") == "" and cell("number") == "" and last is not None:
@@ -619,7 +629,9 @@ def _series_part(g: Graph, series_key: tuple[str, str, str], part: int, series_t
     return iri
 
 
-_NUMBER_CLASS = {PUBLISHED: TB.PublishedNumber, NATIONAL_PLAN: TB.NationalPlanNumber, INDUSTRY_PLAN: TB.IndustryPlanNumber}
+_NUMBER_CLASS = {
+    PUBLISHED: TB.PublishedNumber, NATIONAL_PLAN: TB.NationalPlanNumber, INDUSTRY_PLAN: TB.IndustryPlanNumber,
+}
 
 
 def describe(guide: Guide) -> dict:

@@ -27,7 +27,9 @@ _PUBLISHED_RE = re.compile(
     rf"^(?P<code>T/[A-Z0-9]+(?:-[A-Z0-9]+)*|DB\d{{0,6}}|Q/[A-Z0-9]+|[A-Z]{{1,3}})(?:/(?P<suffix>[TZ]))?\s*"
     rf"(?P<serial>\d+)(?:\.(?P<part>\d+))?\s*{_DASH}\s*(?P<year>\d{{4}})$"
 )
-_NATIONAL_PLAN_RE = re.compile(rf"^(?P<year>\d{{4}})(?P<serial>\d{{4}}){_DASH}(?P<nature>[TQZ]){_DASH}(?P<dept>\d{{3}})$")
+_NATIONAL_PLAN_RE = re.compile(
+    rf"^(?P<year>\d{{4}})(?P<serial>\d{{4}}){_DASH}(?P<nature>[TQZ]){_DASH}(?P<dept>\d{{3}})$"
+)
 _INDUSTRY_PLAN_RE = re.compile(
     rf"^(?P<year>\d{{4}}){_DASH}(?P<serial>\d{{4}})(?P<nature>[TQZ]){_DASH}(?P<codes>[A-Z]{{2}}(?:/[A-Z]{{2}})*)$"
 )

@@ -8,12 +8,11 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from tanbiao.loaders.build import DEFAULT_OUT, FILES, BuildError, build
 from tanbiao.api.store import QueryError, load_build, run_query, standards_table
+from tanbiao.loaders.build import DEFAULT_OUT, FILES, BuildError, build
 
 app = typer.Typer(
     help="tanbiao (碳标): knowledge graph of China's industrial carbon-peak / carbon-neutrality standards.",
@@ -72,7 +71,7 @@ def build_cmd(
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         for line in exc.details:
             typer.echo(f"  {line}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     s = result.summary
     typer.secho(f"Built {s['triples']} triples into {result.out}/ in {result.timings['total']:.2f} s", bold=True)
     for key in ("standards-per-category", "standards-per-status", "standards-per-level", "framework-nodes", "entities"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tanbiao.loaders import guide2023
 from tanbiao.loaders.build import build
 from tanbiao.loaders.resources import package_dir, vocabulary

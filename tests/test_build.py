@@ -10,7 +10,6 @@ import pytest
 from conftest import DATA
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
-
 from tanbiao.loaders import build as build_module
 from tanbiao.loaders import namespaces as ns
 from tanbiao.loaders.build import FILES, BuildError, build

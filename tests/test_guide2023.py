@@ -6,7 +6,6 @@ import re
 from collections import Counter
 
 from conftest import DATA
-
 from tanbiao.loaders import guide2023
 from tanbiao.loaders.resources import vocabulary
 from tanbiao.loaders.text import normalise, read_lines

@@ -1,7 +1,6 @@
 """The grammar of standard and plan numbers."""
 
 import pytest
-
 from tanbiao.loaders.numbers import INDUSTRY_PLAN, NATIONAL_PLAN, PUBLISHED, NumberError, parse_number
 
 

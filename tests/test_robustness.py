@@ -7,7 +7,6 @@ import sys
 
 import pytest
 from conftest import DATA
-
 from tanbiao.loaders import guide2023
 from tanbiao.loaders.resources import vocabulary
 from tanbiao.loaders.text import SourceError

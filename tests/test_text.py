@@ -1,7 +1,6 @@
 """Text utilities: normalisation of mangled subscripts, page-break re-joining, table rows."""
 
 import pytest
-
 from tanbiao.loaders.text import Line, is_separator_row, join_paragraphs, normalise, normalise_title, split_row
 
 
