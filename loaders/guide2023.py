@@ -32,6 +32,7 @@ from . import namespaces as ns
 from .curated import lexicon
 from .graphing import add_document, add_location, en, new_graph, zh
 from .namespaces import TB
+from .items import split_paragraph, strip_quotes
 from .numbers import INDUSTRY_PLAN, NATIONAL_PLAN, PUBLISHED, NumberError, StandardNumber, parse_number
 from .resources import Vocabulary
 from .text import (
@@ -40,6 +41,7 @@ from .text import (
     ParseReport,
     SourceError,
     cn_numeral_value,
+    ends_sentence,
     is_blank,
     is_separator_row,
     join_paragraphs,
@@ -47,12 +49,17 @@ from .text import (
     normalise_title,
     read_lines,
     split_row,
+    strip_markup,
 )
 
-__all__ = ["FrameworkNode", "StandardRow", "Guide", "parse", "to_graph", "SECTION_APPENDIX1", "SECTION_FRAMEWORK"]
+__all__ = [
+    "SECTION_APPENDIX1", "SECTION_APPENDIX2", "SECTION_FRAMEWORK", "Direction", "FrameworkNode", "Guide", "Item",
+    "StandardRow", "describe", "parse", "to_graph",
+]
 
 SECTION_FRAMEWORK = "二、建设方案"
 SECTION_APPENDIX1 = "附件1"
+SECTION_APPENDIX2 = "附件2"
 
 _CN = f"[{CN_NUMERALS}]+"
 _TOP_HEADING = re.compile(rf"^({_CN})\s*、\s*(\S.*)$")
@@ -80,6 +87,16 @@ _COLUMNS = {
     "status": ("状态", "标准状态"),
     "position": ("体系位置", "所属子类", "体系类别"),
 }
+
+
+_DIRECTION_COLUMNS = {
+    "row": ("序号",),
+    "category": ("一级分类",),
+    "subcategory": ("二级分类",),
+    "text": ("重点方向", "标准制定重点方向"),
+}
+_SUBCATEGORY_CODE = re.compile(r"^(?P<code>\d+\.\d+)\s*(?P<label>\S.*)$")
+_TOPIC_KEYWORDS = ("企业", "产品", "项目", "园区", "供应链")
 
 
 @dataclass
@@ -122,6 +139,36 @@ class StandardRow:
 
 
 @dataclass
+class Item:
+    """One thing a priority direction names: a subject in an aspect and industry."""
+
+    direction: str  # "2.1"
+    index: int  # 1-based, in text order within the direction
+    label: str  # as written: 钢板及钢带
+    aspect_label: str  # 产品碳足迹核算 (the 在X方面 text, a topic, or the sub-category)
+    aspect: str  # notation of the framework node the aspect is: "2.1.3" or "2.1"
+    industry: str  # as the text names it: 钢铁, 石化、化工, 消费品 ("" when cross-industry)
+    group: str  # the "等G" the item is listed under, if any
+    clause: str  # the clause it was read from
+    line: int
+
+
+@dataclass
+class Direction:
+    code: str  # sub-category code, e.g. "2.1" (rows are numbered by it, not by the printed 序号)
+    label: str  # 温室气体核算
+    category_printed: str  # 2 核算与核查 (Appendix 2 prints 1 基础共性 for 1 基础通用)
+    printed_row: str  # the 序号 that belongs to this row ("" if none printed)
+    line: int
+    paragraphs: list[tuple[str, int]] = field(default_factory=list)  # (whole paragraph, first line)
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p for p, _ in self.paragraphs)
+
+
+@dataclass
 class Guide:
     path: str
     title: str = ""
@@ -135,6 +182,8 @@ class Guide:
     subcategories: list[FrameworkNode] = field(default_factory=list)
     topics: list[FrameworkNode] = field(default_factory=list)
     standards: list[StandardRow] = field(default_factory=list)
+    directions: list[Direction] = field(default_factory=list)
+    target_sentences: list[tuple[str, int]] = field(default_factory=list)  # (sentence, line) with 到YYYY年…
     report: ParseReport = field(default_factory=lambda: ParseReport(""))
 
     def node(self, notation: str) -> FrameworkNode | None:
@@ -323,14 +372,15 @@ def _find_appendix(lines: list[Line], start: int, want: str) -> tuple[int, int] 
     return None
 
 
-def _header_map(cells: list[str]) -> dict[str, int] | None:
+def _map_columns(cells: list[str], columns: dict[str, tuple[str, ...]], required: set[str]) -> dict[str, int] | None:
+    """Column indexes by field, when ``cells`` is a header row holding at least the ``required`` fields."""
     mapping = {}
-    for name, heads in _COLUMNS.items():
+    for name, heads in columns.items():
         for idx, cell in enumerate(cells):
             if normalise(cell) in heads:
                 mapping[name] = idx
                 break
-    return mapping if {"number", "title"} <= mapping.keys() else None
+    return mapping if required <= mapping.keys() else None
 
 
 def _category_heading(text: str, guide: Guide) -> FrameworkNode | None:
@@ -376,7 +426,7 @@ def _standards(lines: list[Line], guide: Guide, vocab: Vocabulary | None) -> Non
         if all(c == "" for c in row.cells):
             rep.count("appendix 1: blank header after page break")
             continue
-        header = _header_map(row.cells)
+        header = _map_columns(row.cells, _COLUMNS, {"number", "title"})
         if header is not None:
             if columns is not None:
                 rep.count("appendix 1: repeated header row")
@@ -464,6 +514,140 @@ def _check_row(row: StandardRow, guide: Guide, vocab: Vocabulary | None) -> list
     return problems
 
 
+# --- appendix 2: priority directions ---------------------------------------------------
+
+
+def _directions(lines: list[Line], guide: Guide) -> None:
+    rep = guide.report
+    span = _find_appendix(lines, 0, "重点方向")
+    if span is None:
+        rep.warning(None, "no priority directions: expected an appendix ('附件 2') titled …标准制定重点方向")
+        return
+    first, end = span
+    columns: dict[str, int] | None = None
+    current: Direction | None = None
+    category = ""
+    pending_row: tuple[str, int] | None = None
+    for line in lines[first + 1:end]:
+        text = line.text.strip()
+        if is_blank(text):
+            continue
+        row = split_row(line)
+        if row is None:
+            if "重点方向" in text and not guide.directions:
+                rep.count("appendix 2: title")
+            else:
+                rep.error(line.number, "line in the priority directions is not a table row", text)
+            continue
+        if is_separator_row(row) or all(c == "" for c in row.cells):
+            continue
+        header = _map_columns(row.cells, _DIRECTION_COLUMNS, {"subcategory", "text"})
+        if header is not None:
+            if columns is not None:
+                rep.count("appendix 2: repeated header row")
+            columns = header
+            continue
+        if columns is None:
+            rep.error(line.number, "table row before the header (序号 | 一级分类 | 二级分类 | 重点方向)", row.raw)
+            continue
+        if len(row.cells) <= max(columns.values()):
+            rep.error(line.number, f"row has {len(row.cells)} cells, the header has {max(columns.values()) + 1}",
+                      row.raw)
+            continue
+        cells = {k: row.cells[v] for k, v in columns.items()}
+        printed_row = cells.get("row", "").strip()
+        if cells.get("category"):
+            category = normalise(cells["category"])
+        paragraphs = [strip_quotes(normalise(p)) for p in strip_markup(cells["text"])]
+        m = _SUBCATEGORY_CODE.match(normalise(cells["subcategory"]))
+        if m:
+            code, label = m["code"], m["label"]
+            node = guide.node(code)
+            if node is None or node.kind != "subcategory":
+                rep.error(line.number, f"二级分类 '{cells['subcategory']}' is not a sub-category of the framework",
+                          row.raw)
+                current = None
+                continue
+            if node.label != label:
+                rep.warning(line.number, f"二级分类 label '{label}' differs from the framework's '{node.label}'")
+            if not printed_row and pending_row is not None:
+                printed_row = pending_row[0]
+                rep.warning(pending_row[1], f"row number '{pending_row[0]}' is printed on a continuation row of "
+                                            f"the row above; it belongs to {code}", pending_row[0])
+            pending_row = None
+            current = Direction(code, label, category, printed_row, line.number)
+            guide.directions.append(current)
+            rep.count("appendix 2: direction row")
+            _add_paragraphs(current, paragraphs, line.number)
+            continue
+        if current is None:
+            rep.error(line.number, "continuation row before any direction row", row.raw)
+            continue
+        if printed_row:
+            pending_row = (printed_row, line.number)
+        _add_paragraphs(current, paragraphs, line.number)
+        rep.count("appendix 2: continuation row merged")
+    if pending_row is not None:
+        rep.warning(pending_row[1], f"row number '{pending_row[0]}' on a continuation row belongs to no direction")
+    covered = {d.code for d in guide.directions}
+    for sub in guide.subcategories:
+        if sub.notation not in covered:
+            rep.info(None, f"sub-category {sub.notation} {sub.label} has no priority direction in this edition")
+    for d in guide.directions:
+        _itemise(d, guide)
+
+
+def _add_paragraphs(direction: Direction, paragraphs: list[str], line: int) -> None:
+    for k, para in enumerate(paragraphs):
+        if k == 0 and direction.paragraphs and not ends_sentence(direction.paragraphs[-1][0]):
+            text, first = direction.paragraphs[-1]
+            direction.paragraphs[-1] = (text + para, first)  # a sentence broken by a page break
+        else:
+            direction.paragraphs.append((para, line))
+
+
+def _resolve_aspect(clause, direction: Direction, guide: Guide) -> tuple[str, str]:
+    """(aspect label, framework notation) for a clause of a direction."""
+    topics = [t for t in guide.topics if t.parent == direction.code]
+    if clause.aspect:  # 在X方面: the topic whose label holds X (原料替代 ~ 原/燃料替代与可再生能源利用)
+        for t in topics:
+            if _subsequence(clause.aspect, t.label) or (len(t.label) >= 4 and t.label in clause.aspect):
+                return clause.aspect, t.notation
+        return clause.aspect, direction.code
+    if clause.industries_listed and "、" in clause.rest:  # "…等行业的A、B、C相关的…": spans several topics
+        return direction.label, direction.code
+    present = [k for k in _TOPIC_KEYWORDS if k in clause.rest or k in clause.text]
+    hits = [t for t in topics if len(t.label) >= 4 and t.label in clause.text]
+    if len(hits) == 1:
+        return hits[0].label, hits[0].notation
+    if len(present) == 1:
+        owners = [t for t in topics if present[0] in t.label]
+        if len(owners) == 1:
+            return owners[0].label, owners[0].notation
+    return direction.label, direction.code
+
+
+def _subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
+
+
+def _itemise(direction: Direction, guide: Guide) -> None:
+    rep = guide.report
+    for text, line in direction.paragraphs:
+        for clause in split_paragraph(text):
+            aspect_label, aspect = _resolve_aspect(clause, direction, guide)
+            if not clause.items:
+                rep.warning(line, f"direction {direction.code}: a clause names no items", clause.text)
+            for it in clause.items:
+                industry = it.label if clause.industries_listed else (it.industry or clause.industry)
+                direction.items.append(Item(
+                    direction.code, len(direction.items) + 1, it.label, aspect_label, aspect, industry,
+                    it.group, clause.text, line,
+                ))
+                rep.count("appendix 2: priority item")
+
+
 # --- entry point -------------------------------------------------------------------
 
 
@@ -476,6 +660,7 @@ def parse(path: str | Path, vocab: Vocabulary | None = None) -> Guide:
     end = _framework(lines, guide)
     _metadata(lines, guide, end or len(lines))
     _standards(lines, guide, vocab)
+    _directions(lines, guide)
     if not guide.categories and not guide.standards:
         raise SourceError(
             f"{path}: not a standards-system guide of this kind — no framework headings "
