@@ -31,8 +31,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from . import namespaces as ns
 from .curated import lexicon
 from .graphing import add_document, add_location, en, new_graph, zh
-from .namespaces import TB
 from .items import split_paragraph, strip_quotes
+from .namespaces import TB
 from .numbers import INDUSTRY_PLAN, NATIONAL_PLAN, PUBLISHED, NumberError, StandardNumber, parse_number
 from .resources import Vocabulary
 from .text import (
