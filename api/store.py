@@ -7,7 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from tanbiao.loaders.resources import query_dir
 
-__all__ = ["QueryError", "load_build", "run_query", "catalogue_query", "standards_table"]
+__all__ = ["QueryError", "catalogue_query", "directions_table", "items_table", "load_build", "run_query",
+           "standards_table"]
 
 
 class QueryError(ValueError):
@@ -85,3 +86,40 @@ def standards_table(store: ox.Store) -> list[dict]:
             "source": {"line": r["line"], "row": r["row"]},
         })
     return out
+
+
+def directions_table(store: ox.Store) -> list[dict]:
+    """One record per priority direction: code, sub-category, text, item count, source."""
+    return [
+        {
+            "direction": r["code"],
+            "subcategory": r["subcategory"],
+            "subcategory_en": r["subcategoryEn"],
+            "category": r["category"],
+            "printed_row": r["printedRow"],
+            "text": r["text"],
+            "items": r["items"],
+            "source": {"document": r["document"], "line": r["line"]},
+            "iri": r["direction"],
+        }
+        for r in run_query(store, catalogue_query("directions"))
+    ]
+
+
+def items_table(store: ox.Store) -> list[dict]:
+    """One record per priority item: direction, aspect, industry, item (as written), subject, source."""
+    return [
+        {
+            "direction": r["direction"],
+            "index": r["index"],
+            "aspect": r["aspectLabel"] or r["aspect"],
+            "aspect_node": {"notation": r["aspectNotation"], "label": r["aspect"]},
+            "industry": r["industry"] or "",
+            "item": r["label"],
+            "subject": {"iri": r["subject"], "zh": r["subjectZh"], "en": r["subjectEn"]} if r["subject"] else None,
+            "group": r["group"] or "",
+            "source": {"document": r["document"], "line": r["line"], "quote": r["quote"]},
+            "iri": r["item"],
+        }
+        for r in run_query(store, catalogue_query("items"))
+    ]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from . import namespaces as ns
@@ -100,6 +101,18 @@ def load_sources(sources: list[Source]) -> tuple[dict[str, Graph], list[ParseRep
     return graphs, reports
 
 
+def derive_links(union: Graph) -> Graph:
+    """Links that need the whole graph (``queries/build/*.rq`` CONSTRUCT queries, run on pyoxigraph)."""
+    store = ox.Store()
+    store.load(union.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    links = new_graph()
+    for path in sorted((query_dir() / "build").glob("*.rq")):
+        data = store.query(path.read_text(encoding="utf-8")).serialize(format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            links.parse(data=data.decode("utf-8"), format="nt")
+    return links
+
+
 def summary_counts(union: Graph) -> dict:
     """Counts for the build summary, from the catalogue's summary queries."""
     out: dict = {"triples": len(union)}
@@ -141,11 +154,15 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
     named: dict[URIRef, Graph] = {ns.graph("ontology"): ontology, ns.graph("curated"): curated}
     named.update({ns.graph(k): g for k, g in doc_graphs.items()})
     union = new_graph()
+    for g in named.values():
+        union += g
+    with _stage(progress, timings, "link"):
+        named[ns.graph("links")] = links = derive_links(union)
+        union += links
     for name, g in named.items():
         target = ds.graph(name)
         for t in g:
             target.add(t)
-        union += g
 
     reasoner = None
     if reason:

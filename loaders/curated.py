@@ -61,6 +61,11 @@ class Lexicon:
             for label in (c.pref_zh, *c.alt_zh):
                 self.labels.setdefault(label, c.id)
 
+    def best(self, text: str) -> str | None:
+        """The concept whose label is the longest one found in ``text`` (None if none is)."""
+        found = [label for label in self.labels if label in text]
+        return self.labels[max(found, key=len)] if found else None
+
     def match(self, text: str) -> list[str]:
         """Concept ids whose labels occur in ``text``: longest match wins, no overlaps, in text order."""
         spans: list[tuple[int, int, str]] = []

@@ -27,10 +27,11 @@ def en(text: str) -> Literal:
 
 
 def add_location(
-    g: Graph, subject: URIRef, doc_key: str, line: int, section: str, quote: str, row_number: str | None = None
+    g: Graph, subject: URIRef, doc_key: str, line: int, section: str, quote: str, row_number: str | None = None,
+    part: int | None = None,
 ) -> URIRef:
-    """Link ``subject`` to its document and to the line / table row it was read from."""
-    loc = ns.location(doc_key, line)
+    """Link ``subject`` to its document and to the line / table row (/ clause ``part``) it was read from."""
+    loc = ns.location(doc_key, line, part)
     doc = ns.document(doc_key)
     g.add((subject, PROV.wasDerivedFrom, doc))
     g.add((subject, TB.sourceLocation, loc))
@@ -40,7 +41,7 @@ def add_location(
         g.add((loc, TB.section, Literal(section)))
         g.add((loc, TB.lineNumber, Literal(line, datatype=XSD.integer)))
         g.add((loc, TB.quote, zh(quote)))
-        g.add((loc, RDFS.label, en(f"{doc_key}, {section}, line {line}")))
+        g.add((loc, RDFS.label, en(f"{doc_key}, {section}, line {line}" + (f", clause {part}" if part else ""))))
         if row_number:
             g.add((loc, TB.rowNumber, Literal(row_number)))
     return loc

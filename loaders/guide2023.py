@@ -35,6 +35,7 @@ from .items import split_paragraph, strip_quotes
 from .namespaces import TB
 from .numbers import INDUSTRY_PLAN, NATIONAL_PLAN, PUBLISHED, NumberError, StandardNumber, parse_number
 from .resources import Vocabulary
+from .targets import Target, add_targets, find_targets
 from .text import (
     CN_NUMERALS,
     Line,
@@ -63,6 +64,7 @@ SECTION_APPENDIX2 = "附件2"
 
 _CN = f"[{CN_NUMERALS}]+"
 _TOP_HEADING = re.compile(rf"^({_CN})\s*、\s*(\S.*)$")
+_SUB_HEADING = re.compile(rf"^[（(]\s*{_CN}\s*[)）]")
 _CATEGORY_HEADING = re.compile(r"^(\d+)\s*[.．、]\s*(\S.*?标准)$")
 _SUBCATEGORY_HEADING = re.compile(r"^[（(]\s*(\d+)\s*[)）]\s*(\S.*?标准)$")
 _FIGURE_CAPTION = re.compile(r"^图\s*(\d+)\s*(\S.*)$")
@@ -151,6 +153,7 @@ class Item:
     group: str  # the "等G" the item is listed under, if any
     clause: str  # the clause it was read from
     line: int
+    clause_no: int = 0  # 1-based number of that clause within the direction
 
 
 @dataclass
@@ -183,7 +186,7 @@ class Guide:
     topics: list[FrameworkNode] = field(default_factory=list)
     standards: list[StandardRow] = field(default_factory=list)
     directions: list[Direction] = field(default_factory=list)
-    target_sentences: list[tuple[str, int]] = field(default_factory=list)  # (sentence, line) with 到YYYY年…
+    targets: list[Target] = field(default_factory=list)
     report: ParseReport = field(default_factory=lambda: ParseReport(""))
 
     def node(self, notation: str) -> FrameworkNode | None:
@@ -634,8 +637,10 @@ def _subsequence(short: str, long: str) -> bool:
 
 def _itemise(direction: Direction, guide: Guide) -> None:
     rep = guide.report
+    clause_no = 0
     for text, line in direction.paragraphs:
         for clause in split_paragraph(text):
+            clause_no += 1
             aspect_label, aspect = _resolve_aspect(clause, direction, guide)
             if not clause.items:
                 rep.warning(line, f"direction {direction.code}: a clause names no items", clause.text)
@@ -643,7 +648,7 @@ def _itemise(direction: Direction, guide: Guide) -> None:
                 industry = it.label if clause.industries_listed else (it.industry or clause.industry)
                 direction.items.append(Item(
                     direction.code, len(direction.items) + 1, it.label, aspect_label, aspect, industry,
-                    it.group, clause.text, line,
+                    it.group, clause.text, line, clause_no,
                 ))
                 rep.count("appendix 2: priority item")
 
@@ -661,6 +666,9 @@ def parse(path: str | Path, vocab: Vocabulary | None = None) -> Guide:
     _metadata(lines, guide, end or len(lines))
     _standards(lines, guide, vocab)
     _directions(lines, guide)
+    prose = [ln for ln in lines[: end or len(lines)] if not ln.text.strip().startswith("|")]
+    guide.targets = find_targets(join_paragraphs(prose, lambda t: bool(_TOP_HEADING.match(t) or _SUB_HEADING.match(t))))
+    guide.report.count("target", len(guide.targets))
     if not guide.categories and not guide.standards:
         raise SourceError(
             f"{path}: not a standards-system guide of this kind — no framework headings "
@@ -708,7 +716,53 @@ def to_graph(guide: Guide, key: str, vocab: Vocabulary, title_en: str = "", orig
         section = SECTION_FRAMEWORK if node.kind != "topic" else f"{SECTION_FRAMEWORK} {node.parent}"
         add_location(g, iri, key, node.line, section, node.printed)
     _standards_graph(g, guide, key, vocab)
+    _directions_graph(g, guide, key)
+    add_targets(g, guide.targets, key, doc, "一、总体要求（三）建设目标")
     return g
+
+
+def _directions_graph(g: Graph, guide: Guide, key: str) -> None:
+    lex = lexicon()
+    for d in guide.directions:
+        iri = URIRef(f"{ns.BASE}direction/{d.code}")
+        g.add((iri, RDF.type, TB.PriorityDirection))
+        g.add((iri, SKOS.notation, Literal(d.code)))
+        g.add((iri, RDFS.label, zh(f"{d.code} {d.label}：标准制定重点方向")))
+        g.add((iri, RDFS.label, en(f"Priority direction {d.code}")))
+        g.add((iri, TB.subCategory, ns.framework_node(d.code)))
+        g.add((iri, DCTERMS.description, zh(d.text)))
+        g.add((iri, TB.printedCategory, zh(d.category_printed)))
+        if d.printed_row:
+            g.add((iri, TB.printedRowNumber, Literal(d.printed_row)))
+        add_location(g, iri, key, d.line, SECTION_APPENDIX2, d.text, d.printed_row or None)
+        for it in d.items:
+            item = URIRef(f"{ns.BASE}item/{d.code}-{it.index}")
+            g.add((item, RDF.type, TB.PriorityItem))
+            g.add((item, RDFS.label, zh(it.label)))
+            g.add((item, TB.itemIndex, Literal(it.index, datatype=XSD.integer)))
+            g.add((item, TB.direction, iri))
+            g.add((item, TB.aspect, ns.framework_node(it.aspect)))
+            g.add((item, TB.aspectLabel, zh(it.aspect_label)))
+            if it.industry:
+                g.add((item, TB.industryLabel, zh(it.industry)))
+                industry = _industry_concept(it.industry)
+                if industry is not None:
+                    g.add((item, TB.industry, ns.concept(industry)))
+            if it.group:
+                g.add((item, TB.group, zh(it.group)))
+            subject = lex.labels.get(it.label) or lex.best(it.label)
+            if subject is not None:
+                g.add((item, TB.about, ns.concept(subject)))
+            add_location(g, item, key, it.line, f"{SECTION_APPENDIX2} {d.code}", it.clause, part=it.clause_no)
+
+
+def _industry_concept(label: str) -> str | None:
+    """The concept for an industry as the text names it: 钢铁, 石化、化工, 装备(领域)…"""
+    labels = lexicon().labels
+    for candidate in (label, label + "领域", label + "行业"):
+        if candidate in labels:
+            return labels[candidate]
+    return None
 
 
 def _standards_graph(g: Graph, guide: Guide, key: str, vocab: Vocabulary) -> None:

@@ -110,9 +110,9 @@ def document(key: str) -> URIRef:
     return _iri("source/" + slug(key))
 
 
-def location(doc_key: str, line: int) -> URIRef:
-    """A place in a source document: the line a record starts on."""
-    return _iri(f"source/{slug(doc_key)}/L{line}")
+def location(doc_key: str, line: int, part: int | None = None) -> URIRef:
+    """A place in a source document: the line a record starts on (``part``: the n-th clause there)."""
+    return _iri(f"source/{slug(doc_key)}/L{line}" + (f"-{part}" if part else ""))
 
 
 def graph(key: str) -> URIRef:

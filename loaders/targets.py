@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from . import namespaces as ns
+from .graphing import add_location, en, zh
+from .namespaces import TB
 from .text import Paragraph, normalise
 
-__all__ = ["Target", "find_targets"]
+__all__ = ["Target", "add_targets", "find_targets"]
 
 _TARGET = re.compile(
-    r"到\s*(?P<year>\d{4})\s*年[^。；]*?(?:制定|出台|研制)(?:出台)?\s*(?P<count>\d+)\s*(?P<unit>项|个)\s*"
+    r"到\s*(?P<year>\d{4})\s*年[^；]{0,80}?(?:制定|出台|研制)(?:出台)?\s*(?P<count>\d+)\s*(?P<unit>项|个)\s*"
     r"(?P<qualifier>以上|左右)?\s*(?P<what>[^。；，,]*?标准)"
 )
 _CITED = re.compile(r"《([^》]+)》")
@@ -51,3 +57,21 @@ def find_targets(paragraphs: list[Paragraph]) -> list[Target]:
                 cited=cited[-1] if cited else "",
             ))
     return out
+
+
+def add_targets(g: Graph, targets: list[Target], key: str, doc: URIRef, section: str) -> None:
+    """tb:Target nodes for the targets a document sets (shared by the guides' loaders)."""
+    for t in targets:
+        iri = URIRef(f"{ns.BASE}target/{ns.slug(key)}/{t.year}-{t.count}")
+        g.add((iri, RDF.type, TB.Target))
+        g.add((iri, TB.targetYear, Literal(t.year, datatype=XSD.integer)))
+        g.add((iri, TB.targetCount, Literal(t.count, datatype=XSD.integer)))
+        g.add((iri, TB.comparator, Literal(t.comparator)))
+        g.add((iri, TB.targetOf, zh(t.what)))
+        g.add((iri, RDFS.label, zh(f"到{t.year}年{t.count}{'项' if '项' in t.sentence else '个'}{t.qualifier}{t.what}")))
+        g.add((iri, RDFS.label, en(f"{t.count} ({t.comparator}) by {t.year}: {t.what}")))
+        if t.cited:
+            g.add((iri, TB.setByPlan, zh(t.cited)))
+        else:
+            g.add((iri, TB.setByDocument, doc))
+        add_location(g, iri, key, t.line, section, t.sentence)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from tanbiao.api.store import QueryError, load_build, run_query, standards_table
+from tanbiao.api.store import QueryError, directions_table, items_table, load_build, run_query, standards_table
 from tanbiao.loaders.build import DEFAULT_OUT, FILES, BuildError, build
 
 app = typer.Typer(
@@ -135,6 +135,62 @@ def standards_cmd(
     """List the standards of the built graph (number, title, status, category, position …)."""
     store = _store(build_dir)
     _print_rows(standards_table(store), fmt)
+
+
+@app.command("directions")
+def directions_cmd(
+    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
+    build_dir: Path = BuildDir,
+) -> None:
+    """List the priority directions (附件2, one per sub-category, and the 2024 priority-product list)."""
+    _print_rows(directions_table(_store(build_dir)), fmt)
+
+
+@app.command("items")
+def items_cmd(
+    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
+    direction: str | None = typer.Option(None, "--direction", "-d", help="Only this direction, e.g. 2.1 or 2024."),
+    build_dir: Path = BuildDir,
+) -> None:
+    """List the priority items: direction, aspect, industry, item as written, subject concept, source."""
+    rows = items_table(_store(build_dir))
+    if direction is not None:
+        known = sorted({r["direction"] for r in rows})
+        if direction not in known:
+            _err(f"unknown direction '{direction}'; known: {', '.join(known)}", 2)
+        rows = [r for r in rows if r["direction"] == direction]
+    _print_rows(rows, fmt)
+
+
+@app.command("comply")
+def comply_cmd(
+    file: Path = typer.Argument(..., help="Turtle file describing one or more tb:CandidateStandard."),
+) -> None:
+    """Check candidate standards against the 2024 guide's rules for carbon-footprint accounting rule standards."""
+    from rdflib import RDF, Graph
+
+    from tanbiao.loaders.namespaces import TB
+    from tanbiao.loaders.resources import ontology_graph, package_dir
+    from tanbiao.loaders.validation import validate
+
+    data = Graph()
+    try:
+        data.parse(file, format="turtle")
+    except FileNotFoundError:
+        _err(f"{file}: no such file")
+    except Exception as exc:  # rdflib raises several parser error types
+        _err(f"{file}: not valid Turtle ({str(exc).splitlines()[0][:300]})")
+    shapes = Graph().parse(package_dir("shapes") / "compliance-pcf-2024.ttl", format="turtle")
+    result = validate(data + ontology_graph(), shapes)
+    findings = [r for r in result.results if r.severity in ("Warning", "Violation")]
+    candidates = len(set(data.subjects(RDF.type, TB.CandidateStandard)))
+    if not candidates:
+        _err(f"{file}: no tb:CandidateStandard in the file")
+    for r in findings:
+        typer.echo(f"{r.focus_label or r.focus}: {r.message}")
+    typer.echo(f"{candidates} candidate(s), {len(findings)} finding(s)")
+    if findings:
+        raise typer.Exit(1)
 
 
 @app.command("query")

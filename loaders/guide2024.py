@@ -1,0 +1,258 @@
+"""Loader for MIIT's 《重点工业产品碳足迹核算规则标准编制指南》 (工信厅节函〔2024〕411号) and its 解读.
+
+``parse(path)`` reads:
+
+* the metadata block of the MIIT page (``发文机关：…``, ``标 题：…``, ``发文字号：…``, ``成文日期：…``,
+  ``发布日期：…``, ``发布机构：…``, ``分 类：…``);
+* quantified targets (``到 2027 年，制定出台 200 项…标准`` / ``100 个左右…``) with the plan they cite;
+* the priority sectors (``聚焦A、B等行业``) and the priority product list (``优先聚焦A、B…和C等重点产品``);
+* the drafting rules: the required name ``标准名称统一命名为《…XX 产品》``, the standard the method must
+  align with (``与国家标准《…》（GB/T 24067）保持一致``) and the elements that must follow it.
+
+``to_graph`` adds them as RDF: the document record, tb:Target nodes, a priority direction "2024" whose
+items are the priority products (aspect 产品碳足迹核算), and a tb:DraftingRule; the SHACL shapes in
+``shapes/compliance-pcf-2024.ttl`` check standards against that rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from . import namespaces as ns
+from .curated import CuratedDataError, lexicon
+from .graphing import add_document, add_location, en, new_graph, zh
+from .items import split_list
+from .namespaces import TB
+from .resources import Vocabulary, curated_file
+from .targets import Target, add_targets, find_targets
+from .text import Paragraph, ParseReport, SourceError, is_blank, join_paragraphs, normalise, read_lines
+
+__all__ = ["Guide2024", "describe", "parse", "to_graph"]
+
+# The labels of the MIIT page's metadata block, by the field they fill.
+_META = {
+    "issuer": "发文机关", "title": "标题", "doc_number": "发文字号", "written": "成文日期",
+    "published": "发布日期", "publisher": "发布机构", "category": "分类",
+}
+_META_LINE = re.compile(r"^(?P<key>[\u4e00-\u9fff\s]{2,8}?)\s*[:：]\s*(?P<value>\S.*)$")
+_SECTORS = re.compile(r"聚焦(?P<list>[^。；]+?)等行业")
+_PRODUCTS = re.compile(r"优先聚焦(?P<list>[^。；]+?)等重点产品")
+_NAME_RULE = re.compile(r"(?:统一)?命名为《(?P<name>[^》]+)》")
+_ALIGN = re.compile(r"(?P<elements>[^。]*?)等?应与(?:国家标准)?《(?P<title>[^》]+)》\s*[（(](?P<number>[^）)]+)[）)]\s*保持一致")
+_ELEMENT_SUFFIX = re.compile(r"(?:的确定|确定)$")
+
+
+@dataclass
+class Guide2024:
+    path: str
+    metadata: dict[str, tuple[str, int]] = field(default_factory=dict)  # field -> (value, line)
+    title: str = ""
+    targets: list[Target] = field(default_factory=list)
+    sectors: tuple[list[str], int] = field(default_factory=lambda: ([], 0))
+    products: tuple[list[str], int, str] = field(default_factory=lambda: ([], 0, ""))
+    name_pattern: tuple[str, int] = ("", 0)
+    align_with: tuple[str, str, int] = ("", "", 0)  # (number, title, line)
+    elements: tuple[list[str], int] = field(default_factory=lambda: ([], 0))
+    report: ParseReport = field(default_factory=lambda: ParseReport(""))
+
+
+def _meta_key(label: str) -> str | None:
+    label = re.sub(r"\s+", "", label)
+    return next((k for k, v in _META.items() if v == label), None)
+
+
+def parse(path: str | Path, vocab: Vocabulary | None = None) -> Guide2024:
+    lines = read_lines(Path(path))
+    if not any(not is_blank(ln.text) for ln in lines):
+        raise SourceError(f"{path}: the file is empty")
+    guide = Guide2024(str(path), report=ParseReport(str(path)))
+    rep = guide.report
+    body = []
+    for line in lines:
+        text = line.text.strip()
+        m = _META_LINE.match(text)
+        key = _meta_key(m["key"]) if m else None
+        if key and key not in guide.metadata:
+            guide.metadata[key] = (normalise(m["value"]), line.number)  # type: ignore[index]
+            rep.count("metadata field")
+            continue
+        if not text.startswith("|"):
+            body.append(line)
+    if not guide.metadata:
+        raise SourceError(f"{path}: not a document of this kind — no metadata block (发文机关：… 发文字号：…)")
+    for key, label in _META.items():
+        if key not in guide.metadata:
+            rep.error(None, f"metadata field {label} is missing")
+    if "title" in guide.metadata and (m := re.search(r"《([^》]+)》", guide.metadata["title"][0])):
+        guide.title = m.group(1)
+
+    paragraphs = join_paragraphs(body, lambda _t: False)
+    guide.targets = find_targets(paragraphs)
+    rep.count("target", len(guide.targets))
+    if not guide.targets:
+        rep.error(None, "no quantified target (到YYYY年…制定…N项…标准) found")
+    _lists(paragraphs, guide)
+    _rules(paragraphs, guide)
+    return guide
+
+
+def _first(paragraphs: list[Paragraph], pattern: re.Pattern) -> tuple[re.Match, Paragraph] | None:
+    for p in paragraphs:
+        if m := pattern.search(normalise(p.text)):
+            return m, p
+    return None
+
+
+def _lists(paragraphs: list[Paragraph], guide: Guide2024) -> None:
+    rep = guide.report
+    if found := _first(paragraphs, _SECTORS):
+        m, p = found
+        guide.sectors = (split_list(m["list"]), p.first_line)
+        rep.count("priority sector", len(guide.sectors[0]))
+    else:
+        rep.error(None, "no priority sectors (聚焦A、B等行业) found")
+    if found := _first(paragraphs, _PRODUCTS):
+        m, p = found
+        guide.products = (split_list(m["list"], last_and=True), p.first_line, normalise(p.text))
+        rep.count("priority product", len(guide.products[0]))
+    else:
+        rep.error(None, "no priority product list (优先聚焦A、B…等重点产品) found")
+
+
+def _rules(paragraphs: list[Paragraph], guide: Guide2024) -> None:
+    rep = guide.report
+    if found := _first(paragraphs, _NAME_RULE):
+        m, p = found
+        guide.name_pattern = (normalise(m["name"]), p.first_line)
+        rep.count("rule: name pattern")
+    else:
+        rep.error(None, "no naming rule (标准名称统一命名为《…》) found")
+    if found := _first(paragraphs, _ALIGN):
+        m, p = found
+        guide.align_with = (normalise(m["number"]), normalise(m["title"]), p.first_line)
+        rep.count("rule: standard to align with")
+        elements = m["elements"]
+        elements = elements.split("标准的", 1)[1] if "标准的" in elements else elements
+        parts = [_ELEMENT_SUFFIX.sub("", e) for part in split_list(elements) for e in part.split("及")]
+        guide.elements = ([e.strip() for e in parts if e.strip()], p.first_line)
+        rep.count("rule: required element", len(guide.elements[0]))
+    else:
+        rep.error(None, "no alignment rule (…应与国家标准《…》（GB/T …）保持一致) found")
+
+
+def describe(guide: Guide2024) -> dict:
+    return {
+        "title": guide.title,
+        "metadata": {_META[k]: v for k, (v, _line) in guide.metadata.items()},
+        "targets": [f"{t.year}: {t.count} {t.qualifier} {t.what}".replace("  ", " ") for t in guide.targets],
+        "priority sectors": guide.sectors[0],
+        "priority products": guide.products[0],
+        "name pattern": guide.name_pattern[0],
+        "align with": guide.align_with[0],
+        "required elements": guide.elements[0],
+    }
+
+
+# --- RDF -----------------------------------------------------------------------------------
+
+
+def _element_ids() -> dict[str, tuple[str, str]]:
+    path = curated_file("pcf-elements.csv")
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {r["zh"]: (r["id"], r["en"]) for r in csv.DictReader(fh)}
+
+
+def _concept(label: str) -> URIRef | None:
+    lex = lexicon()
+    cid = lex.labels.get(label) or lex.best(label)
+    return ns.concept(cid) if cid else None
+
+
+def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", origin: str = "") -> Graph:
+    g = new_graph()
+    meta = {k: v for k, (v, _line) in guide.metadata.items()}
+    doc = add_document(g, key, guide.title or Path(guide.path).name, title_en, origin, Path(guide.path).name,
+                       issuer=meta.get("issuer", ""), date=meta.get("published", ""))
+    if "doc_number" in meta:
+        g.add((doc, DCTERMS.identifier, Literal(meta["doc_number"])))
+    if "written" in meta:
+        g.add((doc, DCTERMS.created, Literal(meta["written"], datatype=XSD.date)))
+    if "published" in meta:
+        g.remove((doc, DCTERMS.issued, None))
+        g.add((doc, DCTERMS.issued, Literal(meta["published"], datatype=XSD.date)))
+    if "publisher" in meta:
+        g.add((doc, TB.publishingUnit, zh(meta["publisher"])))
+    if "category" in meta:
+        g.add((doc, TB.documentCategory, zh(meta["category"])))
+    if "title" in meta:
+        g.add((doc, TB.fullTitle, zh(meta["title"])))
+
+    add_targets(g, guide.targets, key, doc, "工作目标 / 解读")
+
+    sectors, line = guide.sectors
+    for label in sectors:
+        concept = _concept(label)
+        if concept is not None:
+            g.add((doc, TB.prioritySector, concept))
+        g.add((doc, TB.prioritySectorLabel, zh(label)))
+
+    # The product list is a priority direction of its own, coded by the document's year (next to 1.1 … 5.3).
+    # Its aspect is the framework topic the document's title names (产品碳足迹核算); that link is made
+    # over the whole graph by queries/build/link-title-aspects.rq.
+    products, line, quote = guide.products
+    code = meta.get("written", "")[:4] or key
+    direction = URIRef(f"{ns.BASE}direction/{ns.slug(code)}")
+    g.add((direction, RDF.type, TB.PriorityDirection))
+    g.add((direction, SKOS.notation, Literal(code)))
+    g.add((direction, RDFS.label, zh(f"{guide.title}：优先产品")))
+    g.add((direction, RDFS.label, en(f"Priority products of the {code} carbon-footprint accounting rules guide")))
+    g.add((direction, DCTERMS.description, zh(quote)))
+    add_location(g, direction, key, line, "解读 一", quote)
+    for k, label in enumerate(products, start=1):
+        item = URIRef(f"{ns.BASE}item/{ns.slug(code)}-{k}")
+        g.add((item, RDF.type, TB.PriorityItem))
+        g.add((item, RDFS.label, zh(label)))
+        g.add((item, TB.itemIndex, Literal(k, datatype=XSD.integer)))
+        g.add((item, TB.direction, direction))
+        concept = _concept(label)
+        if concept is not None:
+            g.add((item, TB.about, concept))
+        add_location(g, item, key, line, "解读 一", quote)
+
+    rule = URIRef(f"{ns.BASE}rule/{ns.slug(key)}")
+    name, name_line = guide.name_pattern
+    g.add((rule, RDF.type, TB.DraftingRule))
+    g.add((rule, RDFS.label, zh("重点工业产品碳足迹核算规则标准编制要求")))
+    g.add((rule, RDFS.label, en("Drafting rules for carbon-footprint accounting rule standards of key industrial products")))
+    g.add((rule, TB.namePattern, zh(name)))
+    add_location(g, rule, key, name_line, "四、编制要求", name)
+    number, title, align_line = guide.align_with
+    if number:
+        ref = URIRef(f"{ns.BASE}reference/{ns.slug(number)}")
+        g.add((ref, RDF.type, TB.ReferencedStandard))
+        g.add((ref, DCTERMS.identifier, Literal(number)))
+        g.add((ref, DCTERMS.title, zh(title)))
+        g.add((ref, RDFS.label, zh(f"{number} {title}")))
+        g.add((rule, TB.alignWith, ref))
+    known = _element_ids()
+    elements, _ = guide.elements
+    for label in elements:
+        if label not in known:
+            raise CuratedDataError(f"{curated_file('pcf-elements.csv')}: no entry for required element '{label}' "
+                                   f"read from {guide.path}:{align_line}")
+        eid, english = known[label]
+        element = ns.vocab("pcf-element", eid)
+        g.add((element, RDF.type, TB.RequiredElement))
+        g.add((element, RDF.type, SKOS.Concept))
+        g.add((element, SKOS.inScheme, URIRef(f"{ns.BASE}vocab/pcf-element")))
+        g.add((element, SKOS.prefLabel, zh(label)))
+        g.add((element, SKOS.prefLabel, en(english)))
+        g.add((element, SKOS.notation, Literal(eid)))
+        g.add((rule, TB.requiredElement, element))
+    return g
