@@ -44,8 +44,11 @@ _META_LINE = re.compile(r"^(?P<key>[\u4e00-\u9fff\s]{2,8}?)\s*[:：]\s*(?P<value
 _SECTORS = re.compile(r"聚焦(?P<list>[^。；]+?)等行业")
 _PRODUCTS = re.compile(r"优先聚焦(?P<list>[^。；]+?)等重点产品")
 _NAME_RULE = re.compile(r"(?:统一)?命名为《(?P<name>[^》]+)》")
-_ALIGN = re.compile(r"(?P<elements>[^。]*?)等?应与(?:国家标准)?《(?P<title>[^》]+)》\s*[（(](?P<number>[^）)]+)[）)]\s*保持一致")
+_ALIGN = re.compile(
+    r"(?P<elements>[^。]*?)等?应与(?:国家标准)?《(?P<title>[^》]+)》\s*[（(](?P<number>[^）)]+)[）)]\s*保持一致"
+)
 _ELEMENT_SUFFIX = re.compile(r"(?:的确定|确定)$")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
 @dataclass
@@ -60,6 +63,11 @@ class Guide2024:
     align_with: tuple[str, str, int] = ("", "", 0)  # (number, title, line)
     elements: tuple[list[str], int] = field(default_factory=lambda: ([], 0))
     report: ParseReport = field(default_factory=lambda: ParseReport(""))
+
+
+def _is_heading(text: str) -> bool:
+    """A short numbered heading line (一、工作目标 / （二）…) that no paragraph continues into."""
+    return len(text) <= 20 and "。" not in text and bool(_HEADING.match(text))
 
 
 def _meta_key(label: str) -> str | None:
@@ -92,7 +100,7 @@ def parse(path: str | Path, vocab: Vocabulary | None = None) -> Guide2024:
     if "title" in guide.metadata and (m := re.search(r"《([^》]+)》", guide.metadata["title"][0])):
         guide.title = m.group(1)
 
-    paragraphs = join_paragraphs(body, lambda _t: False)
+    paragraphs = join_paragraphs(body, _is_heading)
     guide.targets = find_targets(paragraphs)
     rep.count("target", len(guide.targets))
     if not guide.targets:
@@ -180,7 +188,7 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
     doc = add_document(g, key, guide.title or Path(guide.path).name, title_en, origin, Path(guide.path).name,
                        issuer=meta.get("issuer", ""), date=meta.get("published", ""))
     if "doc_number" in meta:
-        g.add((doc, DCTERMS.identifier, Literal(meta["doc_number"])))
+        g.add((doc, TB.documentNumber, Literal(meta["doc_number"])))
     if "written" in meta:
         g.add((doc, DCTERMS.created, Literal(meta["written"], datatype=XSD.date)))
     if "published" in meta:
@@ -229,7 +237,7 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
     name, name_line = guide.name_pattern
     g.add((rule, RDF.type, TB.DraftingRule))
     g.add((rule, RDFS.label, zh("重点工业产品碳足迹核算规则标准编制要求")))
-    g.add((rule, RDFS.label, en("Drafting rules for carbon-footprint accounting rule standards of key industrial products")))
+    g.add((rule, RDFS.label, en("Drafting rules for carbon-footprint accounting rule standards")))
     g.add((rule, TB.namePattern, zh(name)))
     add_location(g, rule, key, name_line, "四、编制要求", name)
     number, title, align_line = guide.align_with

@@ -74,3 +74,29 @@ def test_commands_without_a_build_say_so(tmp_path):
 def test_bad_format_is_rejected(built):
     r = _cli("standards", "-f", "xml", "-b", str(built.out), check=False)
     assert r.returncode == 2 and "xml" in r.stderr
+
+
+def test_directions_json(built):
+    rows = json.loads(_cli("directions", "-f", "json", "-b", str(built.out)).stdout)
+    assert [r["direction"] for r in rows][:5] == ["1.1", "1.2", "1.3", "1.4", "2.1"]
+    assert len(rows) == 15 and rows[-1]["direction"] == "2024"
+    d21 = next(r for r in rows if r["direction"] == "2.1")
+    assert d21["subcategory"] == "温室气体核算" and d21["printed_row"] == "5." and d21["items"] == 107
+    assert d21["text"].count("\n") == 2
+
+
+def test_items_json_and_csv(built):
+    rows = json.loads(_cli("items", "-f", "json", "-d", "2.1", "-b", str(built.out)).stdout)
+    plate = next(r for r in rows if r["item"] == "钢板及钢带")
+    assert plate["direction"] == "2.1" and plate["aspect"] == "产品碳足迹核算" and plate["industry"] == "钢铁"
+    assert plate["subject"]["iri"].endswith("/concept/steel-plate-and-strip") and plate["subject"]["en"]
+    assert plate["source"]["document"] == "miit-2023-guide-draft" and "钢板及钢带" in plate["source"]["quote"]
+    text = _cli("items", "-f", "csv", "-b", str(built.out)).stdout
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert len(table) == 245 + 19
+    assert {"direction", "aspect", "industry", "item", "subject", "source"} <= set(table[0])
+
+
+def test_items_unknown_direction_lists_the_known_ones(built):
+    r = _cli("items", "-d", "9.9", "-b", str(built.out), check=False)
+    assert r.returncode == 2 and "known: 1.1, 1.2" in r.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import DATA
-
 from tanbiao.loaders import guide2023
 from tanbiao.loaders.resources import vocabulary
 
