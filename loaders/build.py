@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from . import namespaces as ns
 from .curated import CuratedDataError, concepts_graph, framework_labels
@@ -101,6 +101,21 @@ def load_sources(sources: list[Source]) -> tuple[dict[str, Graph], list[ParseRep
     return graphs, reports
 
 
+def write_dumps(named: dict[URIRef, Graph], folder: Path) -> None:
+    """Turtle, N-Triples and JSON-LD of the union, TriG of the named graphs (serialised by pyoxigraph)."""
+    store = ox.Store()
+    for name, g in named.items():
+        store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                   to_graph=ox.NamedNode(str(name)))
+    prefixes = {p: str(n) for p, n in ns.PREFIXES.items()}
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store},
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    ox.serialize(triples, output=str(folder / FILES["turtle"]), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize(triples, output=str(folder / FILES["ntriples"]), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, output=str(folder / FILES["jsonld"]), format=ox.RdfFormat.JSON_LD)
+    store.dump(output=str(folder / FILES["trig"]), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+
+
 def derive_links(union: Graph) -> Graph:
     """Links that need the whole graph (``queries/build/*.rq`` CONSTRUCT queries, run on pyoxigraph)."""
     store = ox.Store()
@@ -148,9 +163,6 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
         for g in doc_graphs.values():
             curated += framework_labels(g)
 
-    ds = Dataset()
-    for prefix, namespace in ns.PREFIXES.items():
-        ds.bind(prefix, namespace, override=True)
     named: dict[URIRef, Graph] = {ns.graph("ontology"): ontology, ns.graph("curated"): curated}
     named.update({ns.graph(k): g for k, g in doc_graphs.items()})
     union = new_graph()
@@ -159,10 +171,6 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
     with _stage(progress, timings, "link"):
         named[ns.graph("links")] = links = derive_links(union)
         union += links
-    for name, g in named.items():
-        target = ds.graph(name)
-        for t in g:
-            target.add(t)
 
     reasoner = None
     if reason:
@@ -189,10 +197,7 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     with _stage(progress, timings, "write files"):
-        union.serialize(tmp / FILES["turtle"], format="turtle", encoding="utf-8")
-        union.serialize(tmp / FILES["ntriples"], format="nt", encoding="utf-8")
-        ds.serialize(tmp / FILES["trig"], format="trig", encoding="utf-8")
-        union.serialize(tmp / FILES["jsonld"], format="json-ld", encoding="utf-8", auto_compact=True)
+        write_dumps(named, tmp)
         validation.report.serialize(tmp / FILES["shacl_report"], format="turtle", encoding="utf-8")
         (tmp / FILES["shacl_markdown"]).write_text(validation.markdown(), encoding="utf-8")
         (tmp / FILES["parse_report"]).write_text(
