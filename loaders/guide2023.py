@@ -386,6 +386,46 @@ def _map_columns(cells: list[str], columns: dict[str, tuple[str, ...]], required
     return mapping if required <= mapping.keys() else None
 
 
+def _table(lines: list[Line], guide: Guide, spec: dict[str, tuple[str, ...]], required: set[str], name: str):
+    """The rows of a markdown-like table split across page breaks, as (line, row, cells).
+
+    Separator rows, blank page-break headers and (repeated) header rows are consumed here; columns are
+    mapped by header name. A line that is not a table row comes out as (line, None, None); a row with
+    fewer cells than the header is reported and skipped.
+    """
+    rep = guide.report
+    columns: dict[str, int] | None = None
+    for line in lines:
+        if is_blank(line.text):
+            continue
+        row = split_row(line)
+        if row is None:
+            yield line, None, None
+            continue
+        if is_separator_row(row):
+            continue
+        if all(c == "" for c in row.cells):
+            rep.count(f"{name}: blank header after page break")
+            continue
+        header = _map_columns(row.cells, spec, required)
+        if header is not None:
+            if columns is not None:
+                rep.count(f"{name}: repeated header row")
+            columns = header
+            continue
+        if columns is None:
+            rep.error(line.number, f"table row before the table header ({' | '.join(h[0] for h in spec.values())})",
+                      row.raw)
+            continue
+        width = max(columns.values()) + 1
+        if len(row.cells) < width:
+            missing = [k for k, v in columns.items() if v >= len(row.cells)]
+            rep.error(line.number, f"row has {len(row.cells)} cells, the header has {width}: "
+                                   f"missing {', '.join(missing)}", row.raw)
+            continue
+        yield line, row, {k: row.cells[v] for k, v in columns.items()}
+
+
 def _category_heading(text: str, guide: Guide) -> FrameworkNode | None:
     m = _TOP_HEADING.match(normalise(text))
     if not m:
@@ -404,17 +444,13 @@ def _standards(lines: list[Line], guide: Guide, vocab: Vocabulary | None) -> Non
         rep.error(None, "no standards list: expected an appendix ('附件 1') titled …标准项目清单")
         return
     first, end = span
-    columns: dict[str, int] | None = None
     category: FrameworkNode | None = None
     heading = ""
     last: StandardRow | None = None
     expected_row = 1
-    for line in lines[first + 1:end]:
-        text = line.text.strip()
-        if is_blank(text):
-            continue
-        row = split_row(line)
-        if row is None:
+    for line, row, cells in _table(lines[first + 1:end], guide, _COLUMNS, {"number", "title"}, "appendix 1"):
+        if row is None or cells is None:
+            text = line.text.strip()
             cat = _category_heading(text, guide)
             if cat is not None:
                 category, heading, last, expected_row = cat, normalise(text), None, 1
@@ -424,35 +460,15 @@ def _standards(lines: list[Line], guide: Guide, vocab: Vocabulary | None) -> Non
             else:
                 rep.error(line.number, "line in the standards list is neither a table row nor a category heading", text)
             continue
-        if is_separator_row(row):
-            continue
-        if all(c == "" for c in row.cells):
-            rep.count("appendix 1: blank header after page break")
-            continue
-        header = _map_columns(row.cells, _COLUMNS, {"number", "title"})
-        if header is not None:
-            if columns is not None:
-                rep.count("appendix 1: repeated header row")
-            columns = header
-            continue
-        if columns is None:
-            rep.error(line.number, "table row before the table header (序号 | 标准编号 | 标准名称 …)", row.raw)
-            continue
         non_empty = [c for c in row.cells if c]
         cat = _category_heading(row.cells[0], guide) if len(non_empty) == 1 and row.cells[0] else None
         if cat is not None:
             category, heading, last, expected_row = cat, normalise(row.cells[0]), None, 1
             rep.count("appendix 1: category heading row")
             continue
-        width = max(columns.values()) + 1
-        if len(row.cells) < width:
-            missing = [k for k, v in columns.items() if v >= len(row.cells)]
-            rep.error(line.number, f"row has {len(row.cells)} cells, the header has {width}: "
-                                   f"missing {', '.join(missing)}", row.raw)
-            continue
 
-        def cell(name: str, row=row, columns=columns) -> str:
-            return row.cells[columns[name]] if name in columns else ""
+        def cell(name: str, cells=cells) -> str:
+            return cells.get(name, "")
 
         if cell("row") == "" and cell("number") == "" and last is not None:
             # continuation of the row above across a page break
@@ -527,37 +543,18 @@ def _directions(lines: list[Line], guide: Guide) -> None:
         rep.warning(None, "no priority directions: expected an appendix ('附件 2') titled …标准制定重点方向")
         return
     first, end = span
-    columns: dict[str, int] | None = None
     current: Direction | None = None
     category = ""
     pending_row: tuple[str, int] | None = None
-    for line in lines[first + 1:end]:
-        text = line.text.strip()
-        if is_blank(text):
-            continue
-        row = split_row(line)
-        if row is None:
+    rows = _table(lines[first + 1:end], guide, _DIRECTION_COLUMNS, {"subcategory", "text"}, "appendix 2")
+    for line, row, cells in rows:
+        if row is None or cells is None:
+            text = line.text.strip()
             if "重点方向" in text and not guide.directions:
                 rep.count("appendix 2: title")
             else:
                 rep.error(line.number, "line in the priority directions is not a table row", text)
             continue
-        if is_separator_row(row) or all(c == "" for c in row.cells):
-            continue
-        header = _map_columns(row.cells, _DIRECTION_COLUMNS, {"subcategory", "text"})
-        if header is not None:
-            if columns is not None:
-                rep.count("appendix 2: repeated header row")
-            columns = header
-            continue
-        if columns is None:
-            rep.error(line.number, "table row before the header (序号 | 一级分类 | 二级分类 | 重点方向)", row.raw)
-            continue
-        if len(row.cells) <= max(columns.values()):
-            rep.error(line.number, f"row has {len(row.cells)} cells, the header has {max(columns.values()) + 1}",
-                      row.raw)
-            continue
-        cells = {k: row.cells[v] for k, v in columns.items()}
         printed_row = cells.get("row", "").strip()
         if cells.get("category"):
             category = normalise(cells["category"])
