@@ -1,0 +1,142 @@
+"""The query catalogue: one question per ``queries/*.rq`` file, described by a header that keeps it valid SPARQL.
+
+Header (grlc-style YAML after ``#+ ``)::
+
+    #+ summary: 各子类标准数量 / Standards per sub-category
+    #+ tags: [standards, framework]
+    #+ params:
+    #+   status: {type: literal, lang: zh, required: false, description: 状态 / status, example: 已发布}
+    #+   concept: {type: iri, required: true, description: a subject concept, example: https://w3id.org/tanbiao/concept/cement}
+
+Parameters are bound as RDF terms through a trailing ``VALUES`` clause (never by editing the query text), so
+the same mechanism works on the embedded store and on any remote SPARQL 1.1 endpoint. An optional parameter
+that is not given stays unbound.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from tanbiao.loaders.resources import query_dir
+
+__all__ = ["CatalogueError", "Param", "Query", "catalogue", "bind", "load_query"]
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PARAM_TYPES = ("iri", "literal", "string", "integer")
+_SUMMARY_SPLIT = re.compile(r"\s*/\s*(?=[A-Za-z])")  # "中文 / English"
+
+
+class CatalogueError(ValueError):
+    """A catalogue file with a broken header, or a parameter value that does not fit its declaration."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "literal"  # iri | literal (language-tagged when lang is set) | string | integer
+    lang: str | None = None
+    required: bool = False
+    description: str = ""
+    example: str | None = None
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        value = value.strip()
+        if self.type == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+                raise CatalogueError(f"parameter '{self.name}': '{value}' is not an absolute IRI")
+            return ox.NamedNode(value)
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d+", value):
+                raise CatalogueError(f"parameter '{self.name}': '{value}' is not an integer")
+            return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        if self.type == "literal" and self.lang:
+            return ox.Literal(value, language=self.lang)
+        return ox.Literal(value)
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    @property
+    def summary_zh(self) -> str:
+        return _SUMMARY_SPLIT.split(self.summary, maxsplit=1)[0].strip()
+
+    @property
+    def summary_en(self) -> str:
+        parts = _SUMMARY_SPLIT.split(self.summary, maxsplit=1)
+        return parts[-1].strip()
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        body = re.sub(r"(?is)(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", " ", body)
+        m = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
+        return m.group(1).upper() if m else "SELECT"
+
+
+def load_query(path: Path) -> Query:
+    header = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#+"):
+            header.append(line[2:].removeprefix(" "))
+    try:
+        meta = yaml.safe_load("\n".join(header)) or {}
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: header is not valid YAML ({exc})") from None
+    if not isinstance(meta, dict) or not meta.get("summary"):
+        raise CatalogueError(f"{path}: header needs '#+ summary: 中文 / English'")
+    params = []
+    for name, spec in (meta.get("params") or {}).items():
+        spec = spec or {}
+        if spec.get("type", "literal") not in PARAM_TYPES:
+            raise CatalogueError(f"{path}: parameter '{name}' has type '{spec.get('type')}', not one of {PARAM_TYPES}")
+        params.append(Param(
+            name=str(name), type=spec.get("type", "literal"), lang=spec.get("lang"),
+            required=bool(spec.get("required", False)), description=str(spec.get("description", "")),
+            example=None if spec.get("example") is None else str(spec.get("example")),
+        ))
+    tags = meta.get("tags") or []
+    return Query(path.stem, path, path.read_text(encoding="utf-8"), str(meta["summary"]),
+                 tuple(str(t) for t in tags), tuple(params))
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Query]:
+    """The researcher's catalogue: every ``queries/*.rq`` (sub-folders hold build, summary and check queries)."""
+    out = {}
+    for path in sorted(query_dir().glob("*.rq")):
+        if not _NAME.match(path.stem):
+            raise CatalogueError(f"{path}: query file names are lower-case words joined by '-'")
+        out[path.stem] = load_query(path)
+    return out
+
+
+def bind(query: Query, values: dict[str, str]) -> str:
+    """The query text with the given parameter values bound as RDF terms (trailing VALUES clause)."""
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise CatalogueError(f"unknown parameter(s) {', '.join(unknown)}; '{query.name}' takes "
+                             f"{', '.join(known) or 'no parameters'}")
+    missing = [p.name for p in query.params if p.required and not values.get(p.name)]
+    if missing:
+        raise CatalogueError(f"missing required parameter(s) {', '.join(missing)} for '{query.name}'")
+    given = {k: v for k, v in values.items() if v not in (None, "")}
+    if not given:
+        return query.text
+    names = list(given)
+    terms = " ".join(str(known[n].term(given[n])) for n in names)
+    return f"{query.text.rstrip()}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
