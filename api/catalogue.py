@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
-
 from tanbiao.loaders.resources import query_dir
 
 __all__ = ["CatalogueError", "Param", "Query", "catalogue", "bind", "load_query"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from tanbiao.loaders.resources import query_dir
 
-__all__ = ["QueryError", "catalogue_query", "directions_table", "items_table", "load_build", "run_query",
-           "standards_table"]
+__all__ = ["QueryError", "catalogue_query", "directions_rows", "directions_table", "items_rows", "items_table",
+           "load_build", "run_query", "standards_rows", "standards_table"]
 
 
 class QueryError(ValueError):
@@ -62,8 +62,19 @@ def catalogue_query(name: str) -> str:
 
 
 def standards_table(store: ox.Store) -> list[dict]:
-    """One record per standard in catalogue order, fields as documented in docs/cli.md."""
-    rows = run_query(store, catalogue_query("standards"))
+    return standards_rows(run_query(store, catalogue_query("standards")))
+
+
+def directions_table(store: ox.Store) -> list[dict]:
+    return directions_rows(run_query(store, catalogue_query("directions")))
+
+
+def items_table(store: ox.Store) -> list[dict]:
+    return items_rows(run_query(store, catalogue_query("items")))
+
+
+def standards_rows(rows: list[dict]) -> list[dict]:
+    """Rows of queries/standards.rq -> one record per standard (the CLI's and the API's shape)."""
     out = []
     for r in rows:
         out.append({
@@ -88,8 +99,8 @@ def standards_table(store: ox.Store) -> list[dict]:
     return out
 
 
-def directions_table(store: ox.Store) -> list[dict]:
-    """One record per priority direction: code, sub-category, text, item count, source."""
+def directions_rows(rows: list[dict]) -> list[dict]:
+    """Rows of queries/directions.rq -> one record per priority direction."""
     return [
         {
             "direction": r["code"],
@@ -102,12 +113,12 @@ def directions_table(store: ox.Store) -> list[dict]:
             "source": {"document": r["document"], "line": r["line"]},
             "iri": r["direction"],
         }
-        for r in run_query(store, catalogue_query("directions"))
+        for r in rows
     ]
 
 
-def items_table(store: ox.Store) -> list[dict]:
-    """One record per priority item: direction, aspect, industry, item (as written), subject, source."""
+def items_rows(rows: list[dict]) -> list[dict]:
+    """Rows of queries/items.rq -> one record per priority item."""
     return [
         {
             "direction": r["direction"],
@@ -121,5 +132,5 @@ def items_table(store: ox.Store) -> list[dict]:
             "source": {"document": r["document"], "line": r["line"], "quote": r["quote"]},
             "iri": r["item"],
         }
-        for r in run_query(store, catalogue_query("items"))
+        for r in rows
     ]

@@ -209,6 +209,60 @@ def query_cmd(
     _print_rows(rows, fmt)
 
 
+@app.command("serve")
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", "-p", help="Port to listen on."),
+    build_dir: Path = BuildDir,
+    rebuild: bool = typer.Option(False, "--rebuild", help="Build first even if a build exists."),
+) -> None:
+    """Serve the graph: SPARQL endpoint /sparql, editor /, API /api/… and /docs (builds first if needed).
+
+    The store is the embedded on-disk pyoxigraph store (data/store/) unless TANBIAO_STORE=remote and
+    TANBIAO_SPARQL_URL point to another SPARQL 1.1 endpoint. Other settings: TANBIAO_ADMIN_TOKEN (enables
+    updates), TANBIAO_QUERY_TIMEOUT (s, default 30), TANBIAO_MAX_RESULT_BYTES, TANBIAO_WORKERS,
+    TANBIAO_SERVICE_ALLOWLIST (comma-separated address prefixes SERVICE/LOAD may contact; default none).
+    """
+    import uvicorn
+
+    from tanbiao.api.app import create_app
+    from tanbiao.api.config import settings_from_env
+
+    settings = settings_from_env().with_(build_dir=build_dir)
+    if settings.store == "embedded" and (rebuild or not (build_dir / FILES["trig"]).is_file()):
+        typer.secho(f"building the graph into {build_dir}/ first …", err=True)
+        try:
+            build(build_dir, progress=lambda m: typer.secho(f"  {m}", err=True, dim=True))
+        except BuildError as exc:
+            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+            for line in exc.details:
+                typer.echo(f"  {line}", err=True)
+            raise typer.Exit(1) from None
+    try:
+        application = create_app(settings)
+    except (FileNotFoundError, ValueError) as exc:
+        _err(str(exc))
+    typer.secho(f"tanbiao: SPARQL endpoint http://{host}:{port}/sparql · editor http://{host}:{port}/ · "
+                f"API docs http://{host}:{port}/docs ({settings.store} store)", err=True, bold=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command("push")
+def push_cmd(
+    url: str = typer.Argument(..., help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store"),
+    build_dir: Path = BuildDir,
+    token: str = typer.Option("", "--token", envvar="TANBIAO_PUSH_TOKEN", help="Bearer token, if the store needs one."),
+) -> None:
+    """Upload the build to a SPARQL server through the Graph Store Protocol (one named graph per source)."""
+    from tanbiao.api.push import PushError, push
+
+    try:
+        counts = push(build_dir, url, token=token, progress=lambda m: typer.secho(f"  {m}", err=True, dim=True))
+    except (FileNotFoundError, PushError) as exc:
+        _err(str(exc))
+    typer.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {url}")
+
+
 @app.command("summary")
 def summary_cmd(build_dir: Path = BuildDir) -> None:
     """Print the counts of the last build."""

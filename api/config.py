@@ -1,0 +1,51 @@
+"""Server settings, from environment variables (``TANBIAO_*``) with safe defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+__all__ = ["Settings", "settings_from_env"]
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    build_dir: Path = Path("data/build")
+    store: str = "embedded"  # embedded | remote
+    store_dir: Path = Path("data/store")  # on-disk pyoxigraph store (embedded backend)
+    sparql_url: str = ""  # remote backend: the query endpoint
+    update_url: str = ""  # remote backend: the update endpoint (default: sparql_url)
+    graph_store_url: str = ""  # remote backend: Graph Store Protocol endpoint (for `tanbiao push`)
+    admin_token: str = ""  # updates are accepted only with "Authorization: Bearer <token>"
+    query_timeout: float = 30.0  # seconds; a query running longer is stopped
+    max_result_bytes: int = 50_000_000  # a serialised result larger than this is refused
+    workers: int = 2  # query worker processes (embedded backend)
+    service_allowlist: tuple[str, ...] = field(default_factory=tuple)  # SERVICE / LOAD targets allowed
+    base_url: str = ""  # the public base of this server (default: taken from each request)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    s = Settings()
+    return s.with_(
+        build_dir=Path(env.get("TANBIAO_BUILD_DIR", s.build_dir)),
+        store=env.get("TANBIAO_STORE", s.store),
+        store_dir=Path(env.get("TANBIAO_STORE_DIR", s.store_dir)),
+        sparql_url=env.get("TANBIAO_SPARQL_URL", ""),
+        update_url=env.get("TANBIAO_SPARQL_UPDATE_URL", ""),
+        graph_store_url=env.get("TANBIAO_GRAPH_STORE_URL", ""),
+        admin_token=env.get("TANBIAO_ADMIN_TOKEN", ""),
+        query_timeout=float(env.get("TANBIAO_QUERY_TIMEOUT", s.query_timeout)),
+        max_result_bytes=int(env.get("TANBIAO_MAX_RESULT_BYTES", s.max_result_bytes)),
+        workers=int(env.get("TANBIAO_WORKERS", s.workers)),
+        service_allowlist=_list(env.get("TANBIAO_SERVICE_ALLOWLIST")),
+        base_url=env.get("TANBIAO_BASE_URL", ""),
+    )
