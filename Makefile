@@ -4,12 +4,12 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup java run build serve test lint bench clean
+.PHONY: help setup java browser run build serve test lint bench clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
-setup: $(BIN)/.installed java  ## create .venv, install tanbiao with test extras, install Java if missing
+setup: $(BIN)/.installed java browser  ## create .venv, install tanbiao with test extras, Java and Chromium if missing
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,10 +22,18 @@ java:            ## HermiT (the OWL reasoner) needs a Java runtime
 	  echo "Installing Java (openjdk-17-jre-headless) for HermiT"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
 
-run: setup       ## the main job: build the graph and print its summary
+browser:         ## headless Chromium + chromedriver for the page tests
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "Installing Chromium and chromedriver for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+
+run: setup       ## the main job: build the graph (if needed) and serve it on http://127.0.0.1:8000
+	$(BIN)/tanbiao serve
+
+build: setup     ## build the graph and print its summary
 	$(BIN)/tanbiao build
 
-build: run
+serve: run
 
 test: setup      ## run the test suite
 	$(BIN)/python -m pytest

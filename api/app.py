@@ -257,7 +257,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 def _describe_query(q: Query) -> dict:
     return {
         "name": q.name, "summary_zh": q.summary_zh, "summary_en": q.summary_en, "tags": list(q.tags),
-        "form": q.form, "path": f"/api/queries/{q.name}",
+        "form": q.form, "path": f"/api/queries/{q.name}", "text": q.text,
         "params": [{"name": p.name, "type": p.type, "lang": p.lang, "required": p.required,
                     "description": p.description, "example": p.example} for p in q.params],
     }

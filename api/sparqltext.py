@@ -13,10 +13,12 @@ __all__ = ["Token", "tokens", "remote_targets", "add_using", "DatasetConflict", 
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
       | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-      | (?P<pname>[A-Za-z\u00c0-\uffff][\w\u00b7\u00c0-\uffff.-]*?:[\w\u00b7\u00c0-\uffff.:%-]*|:[\w\u00b7\u00c0-\uffff.:%-]*)
+      | (?P<pname>[A-Za-z\u00c0-\uffff][\w\u00b7\u00c0-\uffff.-]*?:[\w\u00b7\u00c0-\uffff.:%-]*
+                 |:[\w\u00b7\u00c0-\uffff.:%-]*)
       | (?P<word>[A-Za-z_]+)
       | (?P<open>[{])
       | (?P<close>[}])
@@ -45,7 +47,8 @@ def tokens(text: str) -> list[Token]:
 def _prefixes(toks: list[Token]) -> dict[str, str]:
     out = {}
     for i, t in enumerate(toks[:-2]):
-        if t.kind == "word" and t.text.upper() == "PREFIX" and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
+        is_prefix = t.kind == "word" and t.text.upper() == "PREFIX"
+        if is_prefix and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
             out[toks[i + 1].text.rstrip(":").split(":")[0]] = toks[i + 2].text[1:-1]
     return out
 
