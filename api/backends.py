@@ -93,8 +93,11 @@ class EmbeddedBackend:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.store_dir = Path(settings.store_dir)
-        if not (self.store_dir / "tanbiao-build-id").is_file() or Path(settings.build_dir, "tanbiao.trig").is_file():
+        if Path(settings.build_dir, "tanbiao.trig").is_file():
             prepare_store(Path(settings.build_dir), self.store_dir)
+        elif not self.store_dir.is_dir():
+            raise FileNotFoundError(f"no build in {settings.build_dir}/ and no store in {self.store_dir}/ — "
+                                    "run `tanbiao build` first")
         self.pool = QueryPool(self.store_dir, settings.workers, settings.query_timeout)
 
     def query(self, req: QueryRequest) -> QueryResult:

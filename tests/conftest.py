@@ -38,3 +38,83 @@ def union_graph(built):
     g = Graph()
     g.parse(built.out / "tanbiao.nt", format="nt")
     return g
+
+
+# --- servers on loopback -------------------------------------------------------------------------------
+
+import contextlib  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+import httpx  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 90.0, process=None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {timeout} s")
+
+
+@contextlib.contextmanager
+def tanbiao_serve(build_dir, store_dir, **env):
+    """`tanbiao serve` as a user runs it, on a free loopback port; stopped afterwards."""
+    port = free_port()
+    full_env = {**os.environ, "TANBIAO_STORE_DIR": str(store_dir),
+                **{f"TANBIAO_{k.upper()}": str(v) for k, v in env.items()}}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tanbiao", "serve", "--host", "127.0.0.1", "--port", str(port), "--build-dir",
+         str(build_dir)], env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/health", process=proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def serve_app(app):
+    """An ASGI app under uvicorn in a background thread on a free loopback port; stopped afterwards."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/health")
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(built, tmp_path_factory):
+    """The real `tanbiao serve` on the session build (embedded on-disk store)."""
+    with tanbiao_serve(built.out, tmp_path_factory.mktemp("store") / "store") as url:
+        yield url
