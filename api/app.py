@@ -21,7 +21,7 @@ from .backends import Backend, UpdateError, make_backend, rows_from_json
 from .catalogue import CatalogueError, Query, bind, catalogue
 from .config import Settings, settings_from_env
 from .servicedesc import service_description
-from .sparqltext import DatasetConflict, add_using, remote_targets, tokens
+from .sparqltext import DatasetConflict, add_using, query_form, remote_targets
 from .store import standards_rows
 from .workers import QueryRequest, QueryResult
 
@@ -30,13 +30,6 @@ __all__ = ["create_app"]
 
 def _error(status: int, message: str, headers: dict | None = None) -> PlainTextResponse:
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
-
-
-def _form(text: str) -> str:
-    for t in tokens(text):
-        if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return t.text.upper()
-    return "SELECT"
 
 
 class _Service:
@@ -152,7 +145,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         if refused:
             return _error(403, f"SERVICE to {', '.join(refused)} is not allowed: this endpoint only contacts "
                                f"addresses on its allow-list ({', '.join(svc.settings.service_allowlist) or 'empty'})")
-        form = _form(text)
+        form = query_form(text)
         offered = neg.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else (neg.BOOLEAN if form == "ASK" else neg.RESULTS)
         default = "turtle" if offered is neg.GRAPHS else "json"
         try:

@@ -16,6 +16,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .config import Settings
+from .sparqltext import query_form
 from .workers import QueryPool, QueryRequest, QueryResult, execute
 
 __all__ = ["Backend", "EmbeddedBackend", "RemoteBackend", "UpdateError", "make_backend", "rows_from_json",
@@ -154,6 +155,7 @@ class RemoteBackend:
         w = self._wrapper(self.settings.sparql_url)
         w.setMethod(POST)
         w.setQuery(req.query)
+        w.queryType = query_form(req.query)  # SPARQLWrapper's own guess can mistake words in comments
         for g in req.default_graphs:
             w.addDefaultGraph(g)
         for g in req.named_graphs:

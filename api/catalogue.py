@@ -24,6 +24,8 @@ import pyoxigraph as ox
 import yaml
 from tanbiao.loaders.resources import query_dir
 
+from .sparqltext import query_form
+
 __all__ = ["CatalogueError", "Param", "Query", "catalogue", "bind", "load_query"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -80,10 +82,7 @@ class Query:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE."""
-        body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
-        body = re.sub(r"(?is)(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", " ", body)
-        m = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
-        return m.group(1).upper() if m else "SELECT"
+        return query_form(self.text)
 
 
 def load_query(path: Path) -> Query:

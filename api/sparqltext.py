@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Token", "tokens", "remote_targets", "add_using", "DatasetConflict", "has_dataset_clause"]
+__all__ = ["Token", "tokens", "remote_targets", "add_using", "DatasetConflict", "has_dataset_clause", "query_form"]
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
@@ -42,6 +42,14 @@ def tokens(text: str) -> list[Token]:
         if kind != "comment":
             out.append(Token(kind, m.group(0), m.start()))
     return out
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings and IRIs."""
+    for t in tokens(text):
+        if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return t.text.upper()
+    return "SELECT"
 
 
 def _prefixes(toks: list[Token]) -> dict[str, str]:

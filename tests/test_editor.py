@@ -1,0 +1,165 @@
+"""The SPARQL editor at ``/`` in a real headless Chromium: it loads offline, lists the catalogue, runs a query.
+
+The server runs in-process (uvicorn in a background thread) over the session build; the browser is driven with
+selenium. Skipped only when Chromium is not installed (``make`` installs it in CI).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCREENSHOT = ARTIFACTS / "editor.png"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
+    reason=f"the editor test needs Chromium ({CHROMIUM}) and chromedriver ({CHROMEDRIVER}); "
+           "install them with `apt-get install -y chromium chromium-driver`",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _editor_app(build_dir: Path, store_dir: Path):
+    """``create_app`` with the editor mounted (unless ``create_app`` already mounts it)."""
+    from tanbiao.api.app import create_app
+    from tanbiao.api.config import settings_from_env
+    from tanbiao.api.editor import mount_editor
+
+    settings = settings_from_env({"TANBIAO_BUILD_DIR": str(build_dir), "TANBIAO_STORE_DIR": str(store_dir)})
+    app = create_app(settings)
+    if not any(getattr(r, "path", None) == "/" for r in app.routes):
+        mount_editor(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory):
+    """The base URL of a server on 127.0.0.1 (a free port), stopped after the module's tests."""
+    import uvicorn
+
+    app = _editor_app(built.out, tmp_path_factory.mktemp("editor-store") / "store")
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, name="editor-server", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not srv.started:
+            if not thread.is_alive():
+                pytest.fail("the server stopped while starting")
+            if time.monotonic() > deadline:
+                pytest.fail("the server did not start within 120 s")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def _network_requests(driver) -> list[str]:
+    """Every http(s)/ws(s) URL the browser asked for, from the DevTools network log (failed requests included).
+
+    The browser's own ``chrome://`` pages (the new-tab page before the first navigation) are not network traffic.
+    """
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if url.split(":", 1)[0].lower() in ("http", "https", "ws", "wss"):
+                urls.append(url)
+    return urls
+
+
+def test_editor_runs_an_example_query_offline(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver, origin = browser, server
+    try:
+        driver.get(origin + "/")
+        wait = WebDriverWait(driver, 20)
+        assert "SPARQL" in driver.title
+        header = driver.find_element(By.TAG_NAME, "h1").text
+        assert "碳标 tanbiao" in header and "SPARQL 编辑器" in header
+
+        # the editor is up with the project prefixes preset
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
+        initial = driver.execute_script("return window.tanbiaoYasgui.getTab().getQuery();")
+        for prefix in ("tb: <https://w3id.org/tanbiao/def#>", "tbs: <https://w3id.org/tanbiao/standard/>",
+                       "tbf: <https://w3id.org/tanbiao/framework/>", "tbc: <https://w3id.org/tanbiao/concept/>",
+                       "dcterms: <http://purl.org/dc/terms/>"):
+            assert f"PREFIX {prefix}" in initial
+
+        # the examples come from GET /api/queries; choose the standards list
+        wait.until(lambda d: d.find_element(By.ID, "example-select").is_enabled())
+        select = Select(driver.find_element(By.ID, "example-select"))
+        labels = [o.text for o in select.options]
+        assert any("标准清单" in label and "standards list" in label for label in labels), labels
+        select.select_by_value("standards")
+        query = driver.execute_script("return window.tanbiaoYasgui.getTab().getQuery();")
+        assert "tb:Standard" in query
+
+        # run it and wait for the result table
+        driver.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        rows_css = ".yasr table.dataTable tbody tr"
+        WebDriverWait(driver, 20).until(
+            lambda d: any(r.find_elements(By.TAG_NAME, "td") and "核算" in r.text
+                          for r in d.find_elements(By.CSS_SELECTOR, rows_css)))
+        rows = driver.find_elements(By.CSS_SELECTOR, rows_css)
+        assert len(rows) > 0
+        table = driver.find_element(By.CSS_SELECTOR, ".yasr table.dataTable").text
+        assert "温室气体核算" in table or "核算与核查" in table
+        assert driver.find_elements(By.CSS_SELECTOR, ".yasr .errorResult") == []
+
+        # nothing was asked of any other origin
+        resources = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(function (e) { return e.name; });")
+        assert any(url.endswith("/static/yasgui/yasgui.min.js") for url in resources), resources
+        assert any(url.endswith("/api/queries") for url in resources), resources
+        assert any(url.endswith("/sparql") for url in resources), resources
+        requests = _network_requests(driver)
+        assert any(url.endswith("/sparql") for url in requests), requests
+        outside = [u for u in resources + requests if not u.startswith(origin + "/")]
+        assert outside == [], outside
+
+        severe = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == [], severe
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(SCREENSHOT))
