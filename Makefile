@@ -25,7 +25,7 @@ java:            ## HermiT (the OWL reasoner) needs a Java runtime
 browser:         ## headless Chromium + chromedriver for the page tests
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
 	  echo "Installing Chromium and chromedriver for the browser tests"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; }
 
 run: setup       ## the main job: build the graph (if needed) and serve it on http://127.0.0.1:8000
 	$(BIN)/tanbiao serve

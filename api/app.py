@@ -20,6 +20,7 @@ from . import negotiation as neg
 from .backends import Backend, UpdateError, make_backend, rows_from_json
 from .catalogue import CatalogueError, Query, bind, catalogue
 from .config import Settings, settings_from_env
+from .editor import mount_editor
 from .servicedesc import service_description
 from .sparqltext import DatasetConflict, add_using, query_form, remote_targets
 from .store import standards_rows
@@ -100,8 +101,6 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     # --- SPARQL 1.1 Protocol --------------------------------------------------------------------------
 
-    @app.api_route("/sparql", methods=["GET", "POST"], name="sparql", tags=["sparql"],
-                   summary="SPARQL 1.1 Protocol endpoint (query; update with the admin token)")
     async def sparql(request: Request) -> Response:
         svc = service(request)
         url_params = request.query_params.multi_items()
@@ -139,6 +138,11 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         if not queries:
             return await _describe_service(request, svc)
         return await _query(request, svc, queries[0], params)
+
+    for method in ("GET", "POST"):
+        app.add_api_route("/sparql", sparql, methods=[method], name="sparql", tags=["sparql"],
+                          operation_id=f"sparql_{method.lower()}",
+                          summary=f"SPARQL 1.1 Protocol endpoint ({method}; updates with the admin token)")
 
     async def _query(request: Request, svc: _Service, text: str, params: list[tuple[str, str]]) -> Response:
         refused = svc.refused_targets(text)
@@ -239,6 +243,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         if fmt == "csv":
             return _rows_response(match, "csv", "standard")
         return JSONResponse(match[0])
+
+    mount_editor(app)
 
     @app.get("/health", include_in_schema=False)
     async def health(request: Request) -> dict:
