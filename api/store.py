@@ -46,8 +46,8 @@ def run_query(store: ox.Store, query: str) -> list[dict]:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except (OSError, ValueError) as exc:
         raise QueryError(f"SPARQL evaluation error: {exc}") from None
-    if isinstance(result, bool):
-        return [{"boolean": result}]
+    if isinstance(result, (bool, ox.QueryBoolean)):
+        return [{"boolean": bool(result)}]
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         return [{n: _term(sol[n]) for n in names} for sol in result]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
@@ -63,5 +65,6 @@ def add_document(
     if issuer:
         g.add((doc, DCTERMS.publisher, zh(issuer)))
     if date:
-        g.add((doc, DCTERMS.issued, Literal(date)))
+        typed = re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+        g.add((doc, DCTERMS.issued, Literal(date, datatype=XSD.date) if typed else Literal(date)))
     return doc

@@ -70,7 +70,7 @@ def add_targets(g: Graph, targets: list[Target], key: str, doc: URIRef, section:
         g.add((iri, TB.targetOf, zh(t.what)))
         unit = "项" if "项" in t.sentence else "个"
         g.add((iri, RDFS.label, zh(f"到{t.year}年{t.count}{unit}{t.qualifier}{t.what}")))
-        g.add((iri, RDFS.label, en(f"{t.count} ({t.comparator}) by {t.year}: {t.what}")))
+        g.add((iri, RDFS.label, en(f"{t.count} standards ({t.comparator}) by {t.year}")))
         if t.cited:
             g.add((iri, TB.setByPlan, zh(t.cited)))
         else:
