@@ -86,6 +86,7 @@ def standards_rows(rows: list[dict]) -> list[dict]:
             "title_normalised": r["titleNormalised"],
             "status_en": r["statusEn"],
             "category_notation": r["categoryNotation"],
+            "aspect": r["aspect"],
             "level": r["level"],
             "nature": r["nature"],
             "year": r["year"],

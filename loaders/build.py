@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from . import namespaces as ns
+from .aspects import standard_aspects
 from .curated import CuratedDataError, concepts_graph, framework_labels
 from .graphing import new_graph
 from .reasoning import ReasonerUnavailable, check_consistency
@@ -169,7 +170,9 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
     for g in named.values():
         union += g
     with _stage(progress, timings, "link"):
-        named[ns.graph("links")] = links = derive_links(union)
+        links = derive_links(union)
+        links += standard_aspects(union)
+        named[ns.graph("links")] = links
         union += links
 
     reasoner = None

@@ -1,0 +1,184 @@
+"""Gap analysis: for every priority item, is there a standard, how good is the match, how far are the targets.
+
+The matching is done in SPARQL (``queries/gap-evidence.rq``, ``queries/gap-context.rq``); this module only
+turns the evidence rows into one verdict per item (see ``docs/gaps.md``):
+
+* **covered** — a standard in the item's aspect about the item's subject (synonyms are one concept);
+* **partial** — no such standard, but one in the aspect about a broader concept (e.g. industry-wide) or a
+  narrower one (it covers part of the subject); for an item with no subject concept, any standard in its aspect;
+* **gap** — neither.
+
+Standards about the subject in another aspect, and cross-cutting standards of the aspect that name no
+subject (通则 / 通用要求), are listed as ``related`` and never change the verdict.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from .catalogue import bind, catalogue
+from .store import items_rows, standards_rows
+
+__all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "summary"]
+
+COVERAGES = ("covered", "partial", "gap")
+FILTERS = ("direction", "aspect", "industry", "coverage", "status", "source")
+Select = Callable[[str], list[dict]]
+
+
+class FilterError(ValueError):
+    """An unknown filter value; the message lists the allowed ones."""
+
+
+@dataclass
+class GapReport:
+    items: list[dict]
+    allowed: dict[str, list[str]]
+
+    def filtered(self, **filters: str | None) -> list[dict]:
+        rows = self.items
+        for name, value in filters.items():
+            if value in (None, ""):
+                continue
+            if name not in FILTERS:
+                raise FilterError(f"unknown filter '{name}'; filters are {', '.join(FILTERS)}")
+            if value not in self.allowed[name]:
+                raise FilterError(f"{name} '{value}' is not known; allowed: {', '.join(self.allowed[name])}")
+            rows = [r for r in rows if _field(r, name) == value]
+        return rows
+
+
+def _field(row: dict, name: str) -> str:
+    if name == "status":
+        return row["best_status"] or "none"
+    if name == "source":
+        return row["source"]["document"]
+    return row[name]
+
+
+def _explain(item: dict, coverage: str, matches: list[dict], related: list[dict]) -> dict[str, str]:
+    subject = (item["subject"] or {}).get("zh") or item["item"]
+    subject_en = (item["subject"] or {}).get("en") or subject
+    aspect = item["aspect"]
+    nums = "、".join(m["number"] for m in matches)
+    if coverage == "covered":
+        exact = [m for m in matches if m["match"] == "exact"]
+        return {"zh": f"已覆盖：「{aspect}」方面有关于“{subject}”的标准 {'、'.join(m['number'] for m in exact)}。",
+                "en": f"Covered: {len(exact)} standard(s) in the aspect {aspect} about {subject_en}."}
+    if coverage == "partial":
+        if item["subject"] is None:
+            return {"zh": f"部分覆盖：条目未对应主题概念，「{aspect}」方面有标准 {nums}。",
+                    "en": f"Partial: the item has no subject concept; the aspect {aspect} has {len(matches)} standard(s)."}
+        kinds = sorted({m["match"] for m in matches})
+        zh_kind = "、".join({"broader": "上位主题（如全行业或产品大类）", "narrower": "下位主题（覆盖其一部分）"}[k] for k in kinds)
+        return {"zh": f"部分覆盖：「{aspect}」方面无关于“{subject}”本身的标准，但有关于{zh_kind}的标准 {nums}。",
+                "en": f"Partial: no standard in {aspect} about {subject_en} itself, but {len(matches)} about a "
+                      f"{' and a '.join(kinds)} concept."}
+    extra_zh = f"（其他方面或通用的相关标准 {len(related)} 项）" if related else ""
+    extra_en = f" ({len(related)} related standard(s) in other aspects or cross-cutting)" if related else ""
+    return {"zh": f"缺口：「{aspect}」方面没有关于“{subject}”或其上下位主题的标准{extra_zh}。",
+            "en": f"Gap: no standard in the aspect {aspect} about {subject_en} or a broader or narrower concept{extra_en}."}
+
+
+def gap_report(select: Select) -> GapReport:
+    """Verdicts with evidence for every priority item (``select`` runs a SELECT query on the store)."""
+    cat = catalogue()
+    items = items_rows(select(cat["items"].text))
+    standards = {s["iri"]: s for s in standards_rows(select(cat["standards"].text))}
+    ranks = {r["status"]: r["rank"] for r in select(cat["status-ranks"].text)}
+    evidence: dict[str, list[dict]] = defaultdict(list)
+    for r in select(bind(cat["gap-evidence"], {})):
+        evidence[r["item"]].append(r)
+    for r in select(bind(cat["gap-context"], {})):
+        evidence[r["item"]].append({**r, "scope": "aspect"})
+
+    out = []
+    for item in items:
+        matches, related = [], []
+        for e in evidence.get(item["iri"], []):
+            s = standards[e["std"]]
+            ref = {"number": s["number"], "title": s["title"], "status": s["status"], "match": e["relation"],
+                   "iri": s["iri"]}
+            in_aspect = e["scope"] == "aspect" and e["relation"] in ("exact", "broader", "narrower", "aspect-only")
+            (matches if in_aspect else related).append(ref)
+        exact = [m for m in matches if m["match"] == "exact"]
+        coverage = "covered" if exact else ("partial" if matches else "gap")
+        deciding = exact if exact else matches
+        best = max(deciding, key=lambda m: ranks.get(m["status"], 0))["status"] if deciding else None
+        matches = _dedupe(matches)
+        related = [r for r in _dedupe(related) if r["iri"] not in {m["iri"] for m in matches}]
+        out.append({
+            "direction": item["direction"], "index": item["index"], "aspect": item["aspect"],
+            "aspect_node": item["aspect_node"], "industry": item["industry"], "item": item["item"],
+            "subject": item["subject"], "coverage": coverage, "best_status": best,
+            "standards": [{k: m[k] for k in ("number", "title", "status", "match")} for m in matches],
+            "related": [{k: r[k] for k in ("number", "title", "status", "match")} for r in related],
+            "explanation": _explain(item, coverage, matches, related),
+            "source": item["source"], "iri": item["iri"],
+        })
+    allowed = {
+        "direction": sorted({r["direction"] for r in out}, key=_code_key),
+        "aspect": sorted({r["aspect"] for r in out}),
+        "industry": sorted({r["industry"] for r in out if r["industry"]}),
+        "coverage": list(COVERAGES),
+        "status": [s for s in sorted(ranks, key=lambda s: -ranks[s])] + ["none"],
+        "source": sorted({r["source"]["document"] for r in out}),
+    }
+    return GapReport(out, allowed)
+
+
+def _dedupe(refs: list[dict]) -> list[dict]:
+    """One entry per standard, keeping the closest match (exact > narrower > broader > others)."""
+    order = {"exact": 0, "narrower": 1, "broader": 2, "aspect-only": 3, "general": 4}
+    best: dict[str, dict] = {}
+    for r in refs:
+        if r["iri"] not in best or order.get(r["match"], 9) < order.get(best[r["iri"]]["match"], 9):
+            best[r["iri"]] = r
+    return sorted(best.values(), key=lambda r: (order.get(r["match"], 9), r["number"]))
+
+
+def _code_key(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+def summary(report: GapReport, select: Select) -> dict:
+    """Counts per direction × coverage and industry × coverage, and progress against the targets."""
+    items = report.items
+    by_direction = {d: dict(Counter(r["coverage"] for r in items if r["direction"] == d))
+                    for d in report.allowed["direction"]}
+    by_industry = {i: dict(Counter(r["coverage"] for r in items if r["industry"] == i))
+                   for i in report.allowed["industry"]}
+    cat = catalogue()
+    standards = standards_rows(select(cat["standards"].text))
+    status_counts = dict(Counter(s["status"] for s in standards))
+    pcf = [s for s in standards if s.get("aspect") == "产品碳足迹核算"]
+    targets = []
+    for t in select(cat["targets"].text):
+        counted = pcf if "碳足迹" in t["targetOf"] else standards
+        done = len(counted)
+        targets.append({
+            "target": t["label"], "target_en": t["labelEn"], "year": t["year"], "count": t["count"],
+            "comparator": t["comparator"], "of": t["targetOf"], "set_by": t["setBy"] or t["setByPlan"],
+            "counted": done, "by_status": dict(Counter(s["status"] for s in counted)),
+            "published": sum(1 for s in counted if s["status"] == "已发布"),
+            "remaining": max(0, t["count"] - done),
+            "progress": round(done / t["count"], 3) if t["count"] else None,
+            "counts_what": ("standards in the aspect 产品碳足迹核算 (product carbon-footprint rules) of the graph"
+                            if "碳足迹" in t["targetOf"] else "all standards of the graph (existing and in development)"),
+        })
+    products_2024 = [r for r in items if r["source"]["document"].startswith("miit-2024")]
+    return {
+        "items": len(items),
+        "coverage": dict(Counter(r["coverage"] for r in items)),
+        "by_direction": by_direction,
+        "by_industry": by_industry,
+        "standards_by_status": status_counts,
+        "targets": targets,
+        "priority_products_2024": {
+            "coverage": dict(Counter(r["coverage"] for r in products_2024)),
+            "items": [{"item": r["item"], "coverage": r["coverage"], "best_status": r["best_status"]}
+                      for r in products_2024],
+        },
+    }
