@@ -21,6 +21,11 @@ from .backends import Backend, UpdateError, make_backend, rows_from_json
 from .catalogue import CatalogueError, Query, bind, catalogue
 from .config import Settings, settings_from_env
 from .editor import mount_editor
+from .gapformats import FORMATS as GAP_FORMATS
+from .gapformats import MEDIA_TYPES as GAP_MEDIA
+from .gapformats import render as render_gaps
+from .gaps import FILTERS, FilterError, gap_report
+from .gaps import summary as gap_summary
 from .servicedesc import service_description
 from .sparqltext import DatasetConflict, add_using, query_form, remote_targets
 from .store import standards_rows
@@ -38,6 +43,24 @@ class _Service:
 
     def __init__(self, settings: Settings, backend: Backend):
         self.settings, self.backend = settings, backend
+        self._gaps = None
+
+    async def gaps(self):
+        """The gap report of the current data (computed once, recomputed after an update)."""
+        if self._gaps is None:
+            rows_cache: dict[str, list[dict]] = {}
+
+            async def collect(text: str) -> list[dict]:
+                if text not in rows_cache:
+                    rows_cache[text] = await self.select(text)
+                return rows_cache[text]
+
+            texts = _gap_queries()
+            for t in texts:
+                await collect(t)
+            report = gap_report(lambda q: rows_cache[q])
+            self._gaps = (report, gap_summary(report, lambda q: rows_cache[q]))
+        return self._gaps
 
     def refused_targets(self, text: str) -> list[str]:
         allowed = self.settings.service_allowlist
@@ -189,6 +212,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                 text = add_using(text, using, using_named)
                 using, using_named = (), ()
             await run_in_threadpool(svc.backend.update, text, using, using_named, base)
+            svc._gaps = None
         except DatasetConflict as exc:
             return _error(400, str(exc))
         except UpdateError as exc:
@@ -246,11 +270,56 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     mount_editor(app)
 
+    # --- gap analysis -----------------------------------------------------------------------------------
+
+    @app.get("/api/gaps", tags=["gaps"], summary="Gap analysis: a verdict with evidence for every priority item",
+             description="Filters: direction, aspect, industry, coverage (covered|partial|gap), status (best status, "
+                         "or none), source (document key). Formats: json (default), csv, xlsx, md, html — "
+                         "`?format=` or Accept. Unknown filter values get 400 with the allowed ones.")
+    async def gaps(request: Request, direction: str | None = None, aspect: str | None = None,
+                   industry: str | None = None, coverage: str | None = None, status: str | None = None,
+                   source: str | None = None, format: str | None = None) -> Response:
+        unknown = sorted(set(request.query_params) - set(FILTERS) - {"format"})
+        if unknown:
+            raise HTTPException(400, f"unknown parameter(s) {', '.join(unknown)}; filters are {', '.join(FILTERS)} "
+                                     "and format")
+        fmt = format or _gap_format(request.headers.get("accept", ""))
+        if fmt not in GAP_FORMATS:
+            raise HTTPException(400, f"format '{fmt}' is not one of {', '.join(GAP_FORMATS)}")
+        report, summ = await service(request).gaps()
+        try:
+            rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
+                                   status=status, source=source)
+        except FilterError as exc:
+            raise HTTPException(400, str(exc)) from None
+        if fmt == "json":
+            return JSONResponse(rows)
+        headers = {"Content-Disposition": f'inline; filename="gaps.{fmt}"'} if fmt in ("csv", "xlsx", "md") else {}
+        return Response(render_gaps(rows, summ, fmt), media_type=GAP_MEDIA[fmt], headers=headers)
+
+    @app.get("/api/gaps/summary", tags=["gaps"], summary="Coverage counts and progress against the targets")
+    async def gaps_summary(request: Request) -> dict:
+        return (await service(request).gaps())[1]
+
     @app.get("/health", include_in_schema=False)
     async def health(request: Request) -> dict:
         return {"status": "ok", "backend": service(request).backend.name}
 
     return app
+
+
+def _gap_queries() -> list[str]:
+    cat = catalogue()
+    return [cat[n].text if not cat[n].params else bind(cat[n], {})
+            for n in ("items", "standards", "status-ranks", "gap-evidence", "gap-context", "targets")]
+
+
+def _gap_format(accept: str) -> str:
+    for media, fmt in (("text/html", "html"), ("text/csv", "csv"), ("text/markdown", "md"),
+                       ("spreadsheetml", "xlsx")):
+        if media in accept and "application/json" not in accept:
+            return fmt
+    return "json"
 
 
 def _describe_query(q: Query) -> dict:

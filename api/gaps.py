@@ -15,8 +15,8 @@ subject (通则 / 通用要求), are listed as ``related`` and never change the 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .catalogue import bind, catalogue
 from .store import items_rows, standards_rows

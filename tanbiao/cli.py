@@ -263,6 +263,50 @@ def push_cmd(
     typer.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {url}")
 
 
+@app.command("gaps")
+def gaps_cmd(
+    fmt: str = typer.Option("json", "--format", "-f", help="json, csv, xlsx, md or html."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (needed for xlsx)."),
+    direction: str | None = typer.Option(None, help="Only this direction (e.g. 2.1, 2024)."),
+    aspect: str | None = typer.Option(None, help="Only this aspect (e.g. 产品碳足迹核算)."),
+    industry: str | None = typer.Option(None, help="Only this industry as written (e.g. 钢铁)."),
+    coverage: str | None = typer.Option(None, help="covered, partial or gap."),
+    status: str | None = typer.Option(None, help="Best status of the matches (已发布, 修订中, 制定中, none)."),
+    source: str | None = typer.Option(None, help="Source document key (e.g. miit-2024-pcf-guide)."),
+    summary_only: bool = typer.Option(False, "--summary", help="Print the coverage summary and target progress."),
+    build_dir: Path = BuildDir,
+) -> None:
+    """Gap analysis: for every priority item a verdict (covered / partial / gap) with its evidence."""
+    from tanbiao.api.gapformats import FORMATS, render
+    from tanbiao.api.gaps import FilterError, gap_report, summary
+
+    if fmt not in FORMATS:
+        _err(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'", 2)
+    if fmt == "xlsx" and output is None and not summary_only:
+        _err("xlsx is a binary format: give --output FILE.xlsx", 2)
+    store = _store(build_dir)
+
+    def select(q: str) -> list[dict]:
+        return run_query(store, q)
+
+    report = gap_report(select)
+    summ = summary(report, select)
+    if summary_only:
+        typer.echo(json.dumps(summ, ensure_ascii=False, indent=2))
+        return
+    try:
+        rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
+                               status=status, source=source)
+    except FilterError as exc:
+        _err(str(exc), 2)
+    data = render(rows, summ, fmt)
+    if output is not None:
+        output.write_bytes(data)
+        typer.echo(f"wrote {len(rows)} items to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
 @app.command("summary")
 def summary_cmd(build_dir: Path = BuildDir) -> None:
     """Print the counts of the last build."""

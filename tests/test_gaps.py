@@ -1,0 +1,208 @@
+"""Gap analysis: verdicts a careful reader agrees with, evidence for every item, filters, formats, the report page."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from tanbiao.api.gaps import gap_report, summary
+from tanbiao.api.store import load_build, run_query
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def report(built):
+    store = load_build(built.out)
+    select = lambda q: run_query(store, q)  # noqa: E731
+    rep = gap_report(select)
+    return rep, summary(rep, select)
+
+
+def _item(rep, direction, label, aspect=None):
+    rows = [r for r in rep.items if r["direction"] == direction and r["item"] == label
+            and (aspect is None or r["aspect"] == aspect)]
+    assert len(rows) == 1, (direction, label, len(rows))
+    return rows[0]
+
+
+def _numbers(refs):
+    return {r["number"] for r in refs}
+
+
+def test_every_item_has_a_verdict_with_evidence(report):
+    rep, _ = report
+    assert len(rep.items) == 245 + 19
+    for r in rep.items:
+        assert r["coverage"] in ("covered", "partial", "gap")
+        assert r["explanation"]["zh"] and r["explanation"]["en"]
+        assert r["source"]["document"] and r["source"]["line"]
+        if r["coverage"] == "covered":
+            assert any(s["match"] == "exact" for s in r["standards"])
+        if r["coverage"] == "partial":
+            assert r["standards"] and not any(s["match"] == "exact" for s in r["standards"])
+        if r["coverage"] == "gap":
+            assert r["standards"] == [] and r["best_status"] is None
+
+
+def test_photovoltaic_modules_footprint_is_covered(report):
+    r = _item(report[0], "2.1", "光伏组件", "产品碳足迹核算")
+    assert r["coverage"] == "covered" and _numbers(r["standards"]) == {"2021-1808T-SJ"}
+    assert r["best_status"] == "制定中"
+    assert "2021-1812T-SJ" in _numbers(r["related"])  # the low-carbon evaluation of 光伏组件: another aspect
+
+
+def test_cement_footprint_is_a_gap(report):
+    r = _item(report[0], "2.1", "水泥", "产品碳足迹核算")
+    assert r["coverage"] == "gap" and r["standards"] == []
+    assert "2021-1794T-JC" in _numbers(r["related"])  # 通用硅酸盐水泥 low-carbon evaluation: narrower, other aspect
+
+
+def test_computers_footprint_is_partial_through_portable_and_desktop(report):
+    r = _item(report[0], "2.1", "计算机", "产品碳足迹核算")
+    assert r["coverage"] == "partial" and r["best_status"] == "已发布"
+    assert {(s["number"], s["match"]) for s in r["standards"]} == {
+        ("SJ/T 11735-2019", "narrower"), ("SJ/T 11736-2019", "narrower")}
+
+
+def test_metallurgical_lime_enterprises_partial_through_lime(report):
+    r = _item(report[0], "2.1", "冶金石灰", "组织温室气体排放量核算")
+    assert r["coverage"] == "partial"
+    assert {(s["number"], s["match"]) for s in r["standards"]} == {("2021-1772T-JC", "broader")}
+
+
+def test_steel_enterprise_evaluation_is_covered_and_general_standards_are_context(report):
+    r = _item(report[0], "5.1", "钢铁", "低碳企业评价")
+    assert r["coverage"] == "covered" and {"20220823-T-605", "2021-1736T-YB"} <= _numbers(r["standards"])
+    assert "20193355-T-303" in _numbers(r["related"])  # 工业低碳企业评价通则: cross-cutting, not coverage
+    assert all(s["match"] != "general" for s in r["standards"])
+
+
+def test_status_ranking(report):
+    r = _item(report[0], "2.1", "钢铁生产主工序", "组织温室气体排放量核算")
+    assert r["coverage"] == "covered" and r["best_status"] == "制定中"
+    covered_published = [x for x in report[0].items if x["coverage"] == "covered" and x["best_status"] == "已发布"]
+    for x in covered_published:
+        assert any(s["status"] == "已发布" and s["match"] == "exact" for s in x["standards"])
+
+
+def test_2024_products_have_verdicts(report):
+    rep, summ = report
+    rows = [r for r in rep.items if r["direction"] == "2024"]
+    assert len(rows) == 19 and {r["source"]["document"] for r in rows} == {"miit-2024-pcf-guide"}
+    assert _item(rep, "2024", "水泥")["coverage"] == "gap"
+    assert _item(rep, "2024", "光伏")["coverage"] == "partial"  # through 光伏组件, a narrower concept
+    assert sum(summ["priority_products_2024"]["coverage"].values()) == 19
+
+
+def test_summary_targets(report):
+    _, summ = report
+    targets = {(t["year"], t["count"]): t for t in summ["targets"]}
+    assert targets[(2025, 200)]["counted"] == 150 and targets[(2025, 200)]["by_status"] == {
+        "已发布": 34, "修订中": 4, "制定中": 112}
+    assert targets[(2027, 200)]["counted"] == 15 and targets[(2027, 200)]["published"] == 4
+    assert targets[(2027, 100)]["comparator"] == "about" and targets[(2027, 100)]["remaining"] == 85
+    assert sum(summ["coverage"].values()) == 264
+    assert summ["by_direction"]["2.1"] == {k: v for k, v in summ["by_direction"]["2.1"].items() if v}
+
+
+def test_filters_and_unknown_values(report):
+    rep, _ = report
+    assert {r["coverage"] for r in rep.filtered(coverage="gap")} == {"gap"}
+    assert {r["industry"] for r in rep.filtered(industry="钢铁", direction="2.1")} == {"钢铁"}
+    with pytest.raises(ValueError, match="allowed: covered, partial, gap"):
+        rep.filtered(coverage="maybe")
+    with pytest.raises(ValueError, match="direction '9.9' is not known"):
+        rep.filtered(direction="9.9")
+
+
+# --- over HTTP and on the command line -------------------------------------------------------------------
+
+
+def test_api_gaps_json_and_filters(server):
+    rows = httpx.get(server + "/api/gaps", params={"direction": "2.1", "aspect": "产品碳足迹核算"}, timeout=60).json()
+    assert len(rows) == 48
+    keys = {"direction", "aspect", "industry", "item", "subject", "coverage", "best_status", "standards", "related",
+            "explanation", "source"}
+    assert keys <= set(rows[0])
+    r = httpx.get(server + "/api/gaps", params={"coverage": "maybe"})
+    assert r.status_code == 400 and "covered, partial, gap" in r.json()["detail"]
+    r = httpx.get(server + "/api/gaps", params={"colour": "red"})
+    assert r.status_code == 400 and "filters are" in r.json()["detail"]
+    r = httpx.get(server + "/api/gaps", params={"format": "pdf"})
+    assert r.status_code == 400 and "json, csv, xlsx, md, html" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("fmt, media, check", [
+    ("csv", "text/csv", lambda b: b.decode().splitlines()[0].startswith("direction,aspect,industry,item")),
+    ("md", "text/markdown", lambda b: "| direction |" in b.decode()),
+    ("html", "text/html", lambda b: "缺口分析" in b.decode() and "http" not in b.decode().split("<body>")[0]),
+    ("xlsx", "application/vnd.openxmlformats", lambda b: b[:2] == b"PK"),
+])
+def test_api_gap_formats(server, fmt, media, check):
+    r = httpx.get(server + "/api/gaps", params={"format": fmt}, timeout=60)
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media) and check(r.content)
+
+
+def test_xlsx_has_items_and_summary(server):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(httpx.get(server + "/api/gaps", params={"format": "xlsx"}, timeout=60).content))
+    assert wb.sheetnames == ["items 条目", "summary 汇总"]
+    assert wb["items 条目"].max_row == 265
+
+
+def test_api_summary(server):
+    s = httpx.get(server + "/api/gaps/summary", timeout=60).json()
+    assert s["items"] == 264 and len(s["targets"]) == 3 and "2.1" in s["by_direction"] and "钢铁" in s["by_industry"]
+
+
+def test_cli_gaps(built, tmp_path):
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "tanbiao", "gaps", "-b", str(built.out), *args],
+                              capture_output=True, text=True, timeout=120)
+
+    rows = json.loads(cli("--direction", "2024").stdout)
+    assert len(rows) == 19
+    r = cli("--coverage", "maybe")
+    assert r.returncode == 2 and "allowed: covered, partial, gap" in r.stderr
+    r = cli("-f", "xlsx")
+    assert r.returncode == 2 and "--output" in r.stderr
+    out = tmp_path / "gaps.html"
+    assert cli("-f", "html", "-o", str(out)).returncode == 0 and out.stat().st_size > 10_000
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="headless Chromium is installed by `make setup`")
+def test_report_page_in_headless_chromium(server, tmp_path):
+    """The HTML report renders offline: heat-map, bars and the item table; screenshot kept as an artefact."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,2000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+    try:
+        driver.get(server + "/api/gaps?format=html")
+        assert "缺口分析" in driver.title or "Gap" in driver.title
+        heat = driver.find_element(By.CSS_SELECTOR, "table.heat")
+        assert "钢铁" in heat.text and "产品碳足迹核算" in heat.text
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".bar")) >= 15
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.items tr")
+        assert len(rows) == 265
+        resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert all(u.startswith(server) for u in resources), resources
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "gap-report.png"))
+    finally:
+        driver.quit()
