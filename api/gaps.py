@@ -14,6 +14,7 @@ subject (通则 / 通用要求), are listed as ``related`` and never change the 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .store import items_rows, standards_rows
 __all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "summary"]
 
 COVERAGES = ("covered", "partial", "gap")
+_KIND_ZH = {"broader": "上位主题（如全行业或产品大类）", "narrower": "下位主题（覆盖其一部分）"}
 FILTERS = ("direction", "aspect", "industry", "coverage", "status", "source")
 Select = Callable[[str], list[dict]]
 
@@ -70,16 +72,18 @@ def _explain(item: dict, coverage: str, matches: list[dict], related: list[dict]
     if coverage == "partial":
         if item["subject"] is None:
             return {"zh": f"部分覆盖：条目未对应主题概念，「{aspect}」方面有标准 {nums}。",
-                    "en": f"Partial: the item has no subject concept; the aspect {aspect} has {len(matches)} standard(s)."}
+                    "en": f"Partial: the item has no subject concept; the aspect {aspect} has "
+                          f"{len(matches)} standard(s)."}
         kinds = sorted({m["match"] for m in matches})
-        zh_kind = "、".join({"broader": "上位主题（如全行业或产品大类）", "narrower": "下位主题（覆盖其一部分）"}[k] for k in kinds)
+        zh_kind = "、".join(_KIND_ZH[k] for k in kinds)
         return {"zh": f"部分覆盖：「{aspect}」方面无关于“{subject}”本身的标准，但有关于{zh_kind}的标准 {nums}。",
                 "en": f"Partial: no standard in {aspect} about {subject_en} itself, but {len(matches)} about a "
                       f"{' and a '.join(kinds)} concept."}
     extra_zh = f"（其他方面或通用的相关标准 {len(related)} 项）" if related else ""
     extra_en = f" ({len(related)} related standard(s) in other aspects or cross-cutting)" if related else ""
     return {"zh": f"缺口：「{aspect}」方面没有关于“{subject}”或其上下位主题的标准{extra_zh}。",
-            "en": f"Gap: no standard in the aspect {aspect} about {subject_en} or a broader or narrower concept{extra_en}."}
+            "en": f"Gap: no standard in the aspect {aspect} about {subject_en} or a broader or narrower "
+                  f"concept{extra_en}."}
 
 
 def gap_report(select: Select) -> GapReport:
@@ -153,10 +157,13 @@ def summary(report: GapReport, select: Select) -> dict:
     cat = catalogue()
     standards = standards_rows(select(cat["standards"].text))
     status_counts = dict(Counter(s["status"] for s in standards))
-    pcf = [s for s in standards if s.get("aspect") == "产品碳足迹核算"]
+    aspects = {s["aspect"] for s in standards if s.get("aspect")}
     targets = []
     for t in select(cat["targets"].text):
-        counted = pcf if "碳足迹" in t["targetOf"] else standards
+        # a target counts the standards of the aspect its wording names (…产品碳足迹核算规则标准 -> 产品碳足迹核算);
+        # a target that names no aspect counts every standard
+        named = [a for a in aspects if a in t["targetOf"]]
+        counted = [s for s in standards if s.get("aspect") in named] if named else standards
         done = len(counted)
         targets.append({
             "target": t["label"], "target_en": t["labelEn"], "year": t["year"], "count": t["count"],
@@ -165,10 +172,11 @@ def summary(report: GapReport, select: Select) -> dict:
             "published": sum(1 for s in counted if s["status"] == "已发布"),
             "remaining": max(0, t["count"] - done),
             "progress": round(done / t["count"], 3) if t["count"] else None,
-            "counts_what": ("standards in the aspect 产品碳足迹核算 (product carbon-footprint rules) of the graph"
-                            if "碳足迹" in t["targetOf"] else "all standards of the graph (existing and in development)"),
+            "counts_what": (f"standards in the aspect {'、'.join(named)}" if named
+                            else "all standards of the graph (existing and in development)"),
         })
-    products_2024 = [r for r in items if r["source"]["document"].startswith("miit-2024")]
+    # the product lists of the carbon-footprint guide: directions that are not numbered by a sub-category
+    products_2024 = [r for r in items if not re.fullmatch(r"\d+\.\d+", r["direction"])]
     return {
         "items": len(items),
         "coverage": dict(Counter(r["coverage"] for r in items)),
