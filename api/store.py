@@ -90,6 +90,7 @@ def standards_rows(rows: list[dict]) -> list[dict]:
             "level": r["level"],
             "nature": r["nature"],
             "year": r["year"],
+            "plan_number": r["plan"],
             "identifiers": sorted(r["identifiers"].split("\t")) if r["identifiers"] else [],
             "subjects": sorted(r["subjects"].split("\t")) if r["subjects"] else [],
             "series": r["series"],

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from . import namespaces as ns
+from . import updates as updates_loader
 from .aspects import standard_aspects
 from .curated import CuratedDataError, concepts_graph, framework_labels
 from .graphing import new_graph
@@ -143,15 +144,38 @@ def build(
     sources: list[Source] | None = None,
     reason: bool = True,
     progress: Progress = lambda _m: None,
+    updates: list[Path] | None = None,
 ) -> BuildResult:
     """Build everything into ``out``; BuildError (previous build untouched) on any failure."""
     try:
-        return _build(Path(out), sources, reason, progress)
+        return _build(Path(out), sources, reason, progress, [Path(u) for u in updates or []])
     except (CuratedDataError, ReasonerUnavailable) as exc:
         raise BuildError(str(exc)) from None
 
 
-def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Progress) -> BuildResult:
+def _load_updates(paths: list[Path], doc_graphs: dict[str, Graph], reports: list[ParseReport]) -> dict[str, Graph]:
+    """Update files: each its own graph; bad rows are reported (with line numbers) and skipped."""
+    vocab = vocabulary()
+    out: dict[str, Graph] = {}
+    for path in paths:
+        try:
+            record = updates_loader.parse(path, vocab)
+        except SourceError as exc:
+            raise BuildError(str(exc)) from None
+        key = "updates-" + ns.slug(path.stem)
+        if key in out or key in doc_graphs:
+            raise BuildError(f"{path}: another source already uses the key '{key}' (rename the file)")
+        out[key] = updates_loader.to_graph(record, key, vocab)
+        union = new_graph()
+        for g in (*doc_graphs.values(), *out.values()):
+            union += g
+        updates_loader.apply(out[key], key, union, {**doc_graphs, **out}, vocab, record.report)
+        reports.append(record.report)
+    return out
+
+
+def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Progress,
+           updates: list[Path]) -> BuildResult:
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     sources = sources if sources is not None else source_manifest()
@@ -159,6 +183,9 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
         ontology = ontology_graph()
     with _stage(progress, timings, "parse documents"):
         doc_graphs, reports = load_sources(sources)
+    if updates:
+        with _stage(progress, timings, "update files"):
+            doc_graphs.update(_load_updates(updates, doc_graphs, reports))
     with _stage(progress, timings, "curated data"):
         curated = concepts_graph()
         for g in doc_graphs.values():
@@ -191,7 +218,8 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
     summary["reasoner"] = (
         {"consistent": reasoner.consistent, "message": reasoner.message} if reasoner else {"skipped": True}
     )
-    summary["sources"] = [{"key": s.key, "file": s.path.name} for s in sources]
+    summary["sources"] = [{"key": s.key, "file": s.path.name} for s in sources] + [
+        {"key": "updates-" + ns.slug(p.stem), "file": p.name} for p in updates]
     summary["named_graphs"] = [str(n) for n in named]
 
     out = Path(out)

@@ -59,6 +59,8 @@ def build_cmd(
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder (replaced atomically on success)."),
     reason: bool = typer.Option(True, "--reason/--no-reason", help="Check consistency with HermiT (needs Java)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines, only the summary."),
+    updates: list[Path] = typer.Option([], "--updates", "-u", help="CSV of dated update records (repeatable); "
+                                       "see docs/updates.md."),
 ) -> None:
     """Build the knowledge graph from the source documents into OUT (Turtle, N-Triples, TriG, JSON-LD, reports)."""
     def progress(msg: str) -> None:
@@ -66,7 +68,7 @@ def build_cmd(
             typer.secho(f"  {msg}", err=True, dim=True)
 
     try:
-        result = build(out, reason=reason, progress=progress)
+        result = build(out, reason=reason, progress=progress, updates=updates)
     except BuildError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         for line in exc.details:
@@ -82,6 +84,10 @@ def build_cmd(
     typer.echo(f"SHACL: {'conforms' if sh['conforms'] else 'does not conform'} — {sh['violations']} violations, "
                f"{sh['warnings']} warnings, {sh['info']} info (see {result.out}/{FILES['shacl_markdown']})")
     typer.echo(s["reasoner"].get("message", "HermiT: skipped (--no-reason)"))
+    for r in result.reports:
+        for issue in r.issues:
+            if issue.severity == "error":  # only update files get here: their bad rows are skipped
+                typer.secho(f"skipped: {issue.format(r.path)}", fg=typer.colors.YELLOW, err=True)
     warnings = [i for r in result.reports for i in r.issues if i.severity == "warning"]
     if warnings:
         typer.echo(f"parse warnings: {len(warnings)} (see {result.out}/{FILES['parse_report']})")

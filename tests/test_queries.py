@@ -184,6 +184,7 @@ def test_framework_tree(store):
     topics = by(rows, "topicNotation")
     pcf = topics["2.1.3"]
     assert (pcf["topic"], pcf["topicEn"], pcf["topicItems"]) == ("产品碳足迹核算", "Product carbon footprint accounting", 67)
+    assert pcf["topicStandards"] == 15  # 14 产品种类规则 + 钢铁产品碳足迹评估通用要求
     assert (pcf["subcategory"], pcf["category"], pcf["categoryEn"]) == ("温室气体核算", "核算与核查", "Accounting and verification")
     assert [r["topic"] for r in rows if r["subcategoryNotation"] == "3.3"] == ["碳捕集利用与封存（CCUS）", "直接空气碳捕集（DACS）"]
     # 264 items, of which 36 have a sub-category (not a topic) as their aspect
