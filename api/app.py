@@ -15,6 +15,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
+from tanbiao.loaders.text import SourceError
 
 from . import negotiation as neg
 from .backends import Backend, UpdateError, make_backend, rows_from_json
@@ -296,6 +297,32 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
             return JSONResponse(rows)
         headers = {"Content-Disposition": f'inline; filename="gaps.{fmt}"'} if fmt in ("csv", "xlsx", "md") else {}
         return Response(render_gaps(rows, summ, fmt), media_type=GAP_MEDIA[fmt], headers=headers)
+
+    @app.post("/api/gaps/what-if", tags=["gaps"], summary="Which items would change verdict with proposed standards",
+              description="Body: a JSON list of proposals, or CSV (`Content-Type: text/csv`) in the update-file "
+                          "format — number, title, status, position (sub-category notation or label), subjects "
+                          "(concept ids or labels, `|`-separated; default: the concepts the title names), "
+                          "replaces … Computed on a private copy of the build; the served store is not touched.")
+    async def gaps_what_if(request: Request) -> dict:
+        from .whatif import WhatIfError, rows_to_csv, what_if
+
+        body = await request.body()
+        media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        try:
+            text = body.decode("utf-8-sig")
+            if media in ("text/csv", "application/csv"):
+                proposals = text
+            elif media == "application/json":
+                proposals = rows_to_csv(json.loads(text))
+            else:
+                raise HTTPException(415, "send the proposals as application/json (a list) or text/csv")
+            return await run_in_threadpool(what_if, service(request).settings.build_dir, proposals)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise HTTPException(400, f"the body is not valid {media}: {exc}") from None
+        except (WhatIfError, SourceError) as exc:
+            raise HTTPException(400, str(exc)) from None
+        except FileNotFoundError as exc:
+            raise HTTPException(503, str(exc)) from None
 
     @app.get("/api/gaps/summary", tags=["gaps"], summary="Coverage counts and progress against the targets")
     async def gaps_summary(request: Request) -> dict:

@@ -32,7 +32,8 @@ from .text import ParseReport, SourceError, normalise, normalise_title
 
 __all__ = ["UpdateRow", "Updates", "parse", "to_graph", "apply", "COLUMNS"]
 
-COLUMNS = ("number", "title", "status", "issued", "effective", "issuer", "replaces", "position", "source_url")
+COLUMNS = ("number", "title", "status", "issued", "effective", "issuer", "replaces", "position", "source_url",
+           "subjects")
 REQUIRED = ("number", "status")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER_CLASS = {PUBLISHED: TB.PublishedNumber, NATIONAL_PLAN: TB.NationalPlanNumber}
@@ -51,6 +52,7 @@ class UpdateRow:
     position: str
     source_url: str
     raw: str
+    subjects: tuple[str, ...] = ()  # concept ids or zh labels; default: the concepts the title names
 
 
 @dataclass
@@ -60,14 +62,16 @@ class Updates:
     report: ParseReport = field(default_factory=lambda: ParseReport(""))
 
 
-def parse(path: str | Path, vocab: Vocabulary | None = None) -> Updates:
+def parse(path: str | Path, vocab: Vocabulary | None = None, text: str | None = None) -> Updates:
+    """Parse an update file (or ``text`` in the same CSV format, reported under ``path``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SourceError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not valid UTF-8 ({exc.reason})") from None
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise SourceError(f"{path}: no such file") from None
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{path}: not valid UTF-8 ({exc.reason})") from None
     updates = Updates(str(path), report=ParseReport(str(path)))
     rep = updates.report
     lines = text.splitlines()
@@ -107,12 +111,17 @@ def parse(path: str | Path, vocab: Vocabulary | None = None) -> Updates:
         for name in ("issued", "effective"):
             if row.get(name) and not _DATE.match(row[name]):
                 problems.append(f"{name} '{row[name]}' is not a date (YYYY-MM-DD)")
+        subjects = tuple(s.strip() for s in row.get("subjects", "").split("|") if s.strip())
+        lex = lexicon()
+        for s in subjects:
+            if s not in lex.concepts and s not in lex.labels:
+                problems.append(f"subject '{s}' is neither a concept id nor a label of data/curated/concepts.csv")
         if problems:
             rep.error(line, "; ".join(problems), raw)
             continue
         updates.rows.append(UpdateRow(line, number, row.get("title", ""), row["status"], row.get("issued", ""),
                                       row.get("effective", ""), row.get("issuer", ""), replaces,
-                                      row.get("position", ""), row.get("source_url", ""), raw))
+                                      row.get("position", ""), row.get("source_url", ""), raw, subjects))
         rep.count("update record")
     if not updates.rows and not rep.errors:
         rep.warning(None, "the file holds no records")
@@ -147,6 +156,9 @@ def to_graph(updates: Updates, key: str, vocab: Vocabulary, title_en: str = "", 
             g.add((rec, DCTERMS.publisher, zh(r.issuer)))
         if r.source_url:
             g.add((rec, DCTERMS.source, Literal(r.source_url)))
+        lex = lexicon()
+        for s in r.subjects:
+            g.add((rec, TB.recordSubject, ns.concept(s if s in lex.concepts else lex.labels[s])))
         add_location(g, rec, key, r.line, "records", r.raw)
         g.add((rec, TB.inUpdateFile, doc))
     return g
@@ -191,8 +203,9 @@ def apply(updates_graph: Graph, key: str, union: Graph, graphs: dict[str, Graph]
             updates_graph.add((std, TB.titleAsPrinted, zh(str(title))))
             updates_graph.add((std, TB.position, position))
             updates_graph.add((std, TB.category, union.value(position, SKOS.broader)))
-            for cid in lex.match(clean):
-                updates_graph.add((std, TB.about, ns.concept(cid)))
+            given = list(updates_graph.objects(rec, TB.recordSubject))
+            for concept in given or [ns.concept(cid) for cid in lex.match(clean)]:
+                updates_graph.add((std, TB.about, concept))
             by_identifier[number] = std
             _add_number(updates_graph, std, parse_number(number), vocab, replace_level=True)
         elif number not in {str(o) for o in union.objects(std, DCTERMS.identifier)}:

@@ -206,3 +206,34 @@ def test_report_page_in_headless_chromium(server, tmp_path):
         driver.save_screenshot(str(ARTIFACTS / "gap-report.png"))
     finally:
         driver.quit()
+
+
+def test_what_if_json(server):
+    proposals = [{"number": "T/XXXX 001-2099", "title": "温室气体 产品碳足迹 量化方法与要求 水泥产品", "status": "制定中",
+                  "position": "2.1"}]
+    before = httpx.get(server + "/api/gaps", params={"direction": "2.1", "coverage": "gap"}, timeout=60).json()
+    r = httpx.post(server + "/api/gaps/what-if", json=proposals, timeout=120)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    changed = {(c["direction"], c["item"]): c for c in body["changed"]}
+    assert changed[("2.1", "水泥")]["before"]["coverage"] == "gap"
+    assert changed[("2.1", "水泥")]["after"] == {"coverage": "covered", "best_status": "制定中"}
+    assert ("2024", "水泥") in changed and len(changed) == 2
+    after = httpx.get(server + "/api/gaps", params={"direction": "2.1", "coverage": "gap"}, timeout=60).json()
+    assert after == before  # the served store was not touched
+
+
+def test_what_if_csv_with_subjects_and_errors(server):
+    csv_body = ("number,title,status,position,subjects\n"
+                "T/XXXX 002-2099,某新标准,已发布,5.1,cement\n"
+                "bad-number,x,已发布,5.1,\n")
+    r = httpx.post(server + "/api/gaps/what-if", content=csv_body.encode(), headers={"Content-Type": "text/csv"},
+                   timeout=120)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["skipped"] and body["skipped"][0]["line"] == 3
+    assert body["proposals"] == 1
+    r = httpx.post(server + "/api/gaps/what-if", json=[{"number": "x", "colour": "red"}], timeout=60)
+    assert r.status_code == 400 and "unknown field(s) colour" in r.json()["detail"]
+    r = httpx.post(server + "/api/gaps/what-if", content=b"<xml/>", headers={"Content-Type": "application/xml"})
+    assert r.status_code == 415

@@ -1,0 +1,86 @@
+"""Update files: dated records of newly published or re-statused standards (tanbiao build --updates)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import DATA
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from tanbiao.api.gaps import gap_report
+from tanbiao.api.store import load_build, run_query, standards_table
+from tanbiao.loaders import namespaces as ns
+from tanbiao.loaders import updates
+from tanbiao.loaders.build import build
+from tanbiao.loaders.namespaces import TB
+from tanbiao.loaders.resources import vocabulary
+
+EXAMPLE = DATA / "updates-example.csv"
+
+
+@pytest.fixture(scope="module")
+def updated(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("upd") / "build", reason=True, updates=[EXAMPLE])
+
+
+def test_parse_reports_bad_rows_with_line_numbers():
+    u = updates.parse(EXAMPLE, vocabulary())
+    assert [r.line for r in u.rows] == [2, 3, 4, 5]
+    errors = {e.line: e.message for e in u.report.errors}
+    assert set(errors) == {6, 7, 8}
+    assert "neither a published number" in errors[6]
+    assert "status '已废止'" in errors[7]
+    assert "issued '2099/05/01' is not a date" in errors[8]
+
+
+def test_build_with_updates_keeps_everything_else(updated):
+    s = updated.summary
+    assert s["shacl"]["violations"] == 0 and s["reasoner"]["consistent"]
+    assert sum(s["standards-per-category"].values()) == 151  # 150 + one new standard
+    skipped = [i for r in updated.reports for i in r.issues if i.severity == "error"]
+    assert sorted(i.line for i in skipped) == [5, 6, 7, 8]  # row 5: a new standard without a position
+
+
+def test_plan_and_published_number_are_one_standard(updated):
+    rows = {r["iri"]: r for r in standards_table(load_build(updated.out))}
+    std = rows[str(ns.standard("20220802-T-467"))]
+    assert std["number"] == "GB/T 32151.4-2099" and std["plan_number"] == "20220802-T-467"
+    assert std["status"] == "已发布" and std["identifiers"] == ["20220802-T-467", "GB/T 32151.4-2099"]
+    assert std["source"] == {"line": 287, "row": "5"}  # still the guide's row
+
+
+def test_each_file_is_its_own_named_graph_with_provenance(updated):
+    ds = Dataset()
+    ds.parse(updated.out / "tanbiao.trig", format="trig")
+    g_upd = ds.graph(ns.graph("updates-updates-example"))
+    g_doc = ds.graph(ns.graph("miit-2023-guide-draft"))
+    std = ns.standard("20220802-T-467")
+    assert (std, TB.status, ns.vocab("status", "published")) in g_upd
+    assert (std, TB.listedStatus, ns.vocab("status", "under-revision")) in g_doc  # what the guide printed
+    assert (std, TB.status, None) not in g_doc
+    assert g_upd.value(std, DCTERMS.issued) == Literal("2099-03-01", datatype=URIRef(
+        "http://www.w3.org/2001/XMLSchema#date"))
+    record = g_upd.value(std, TB.updatedBy)
+    assert str(g_upd.value(record, DCTERMS.source)) == "https://example.org/illustrative/1"
+    assert g_upd.value(g_upd.value(record, TB.sourceLocation), TB.lineNumber).toPython() == 2
+
+
+def test_gap_report_reflects_updates(updated):
+    store = load_build(updated.out)
+    rep = gap_report(lambda q: run_query(store, q))
+    cement = next(r for r in rep.items if r["direction"] == "2.1" and r["item"] == "水泥"
+                  and r["aspect"] == "产品碳足迹核算")
+    assert cement["coverage"] == "covered" and cement["best_status"] == "已发布"
+    assert [s["number"] for s in cement["standards"]] == ["GB/T 99001-2099"]
+
+
+def test_cli_build_with_updates(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("titel,stand\nx,y\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "tanbiao", "build", "-q", "--no-reason", "-o", str(tmp_path / "b"),
+                        "-u", str(bad)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "lacks the column(s) number, status" in r.stderr
+    assert not (tmp_path / "b").exists()
