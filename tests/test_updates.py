@@ -9,7 +9,6 @@ import pytest
 from conftest import DATA
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS
-
 from tanbiao.api.gaps import gap_report
 from tanbiao.api.store import load_build, run_query, standards_table
 from tanbiao.loaders import namespaces as ns
