@@ -234,6 +234,13 @@ def serve_cmd(
     from tanbiao.api.app import create_app
     from tanbiao.api.config import settings_from_env
 
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            _err(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port")
     settings = settings_from_env().with_(build_dir=build_dir)
     if settings.store == "embedded" and (rebuild or not (build_dir / FILES["trig"]).is_file()):
         typer.secho(f"building the graph into {build_dir}/ first …", err=True)
