@@ -109,7 +109,8 @@ def write_dumps(named: dict[URIRef, Graph], folder: Path) -> None:
     for name, g in named.items():
         store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
                    to_graph=ox.NamedNode(str(name)))
-    prefixes = {p: str(n) for p, n in ns.PREFIXES.items()}
+    # prefixes whose local names never need escaping: rdflib misreads escaped ones (tbv:status\/published)
+    prefixes = {p: str(n) for p, n in ns.PREFIXES.items() if p not in ("tbv", "tbd")}
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store},
                      key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     ox.serialize(triples, output=str(folder / FILES["turtle"]), format=ox.RdfFormat.TURTLE, prefixes=prefixes)

@@ -24,6 +24,7 @@ def test_all_files_written_and_readable(built):
     g = Graph().parse(built.out / "tanbiao.ttl", format="turtle")
     assert len(g) == built.summary["triples"]
     assert len(Graph().parse(built.out / "tanbiao.jsonld", format="json-ld")) == len(g)
+    assert not any("\\" in str(t) for triple in g for t in triple)  # no escaped local names rdflib misreads
     ds = Dataset()
     ds.parse(built.out / "tanbiao.trig", format="trig")
     names = {str(c.identifier) for c in ds.graphs() if len(c)}
