@@ -229,12 +229,12 @@ def serve_cmd(
     updates), TANBIAO_QUERY_TIMEOUT (s, default 30), TANBIAO_MAX_RESULT_BYTES, TANBIAO_WORKERS,
     TANBIAO_SERVICE_ALLOWLIST (comma-separated address prefixes SERVICE/LOAD may contact; default none).
     """
+    import socket
+
     import uvicorn
 
     from tanbiao.api.app import create_app
     from tanbiao.api.config import settings_from_env
-
-    import socket
 
     with socket.socket() as probe:
         try:
