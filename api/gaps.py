@@ -92,11 +92,18 @@ def gap_report(select: Select) -> GapReport:
     items = items_rows(select(cat["items"].text))
     standards = {s["iri"]: s for s in standards_rows(select(cat["standards"].text))}
     ranks = {r["status"]: r["rank"] for r in select(cat["status-ranks"].text)}
-    evidence: dict[str, list[dict]] = defaultdict(list)
+    # evidence is keyed by (aspect, subject): items that share both share it
+    by_subject: dict[tuple, list[dict]] = defaultdict(list)
     for r in select(bind(cat["gap-evidence"], {})):
-        evidence[r["item"]].append(r)
+        by_subject[(r["aspectNotation"], r["subject"])].append(r)
+    by_aspect: dict[tuple, list[dict]] = defaultdict(list)
     for r in select(bind(cat["gap-context"], {})):
-        evidence[r["item"]].append({**r, "scope": "aspect"})
+        by_aspect[(r["aspectNotation"], bool(r["hasSubject"]))].append({**r, "scope": "aspect"})
+    evidence: dict[str, list[dict]] = {}
+    for item in items:
+        subject = (item["subject"] or {}).get("iri")
+        notation = item["aspect_node"]["notation"]
+        evidence[item["iri"]] = by_subject.get((notation, subject), []) + by_aspect.get((notation, subject is not None), [])
 
     out = []
     for item in items:

@@ -1,6 +1,6 @@
 """Benchmark the gap analysis: the whole report (all its SPARQL queries + verdicts) at 1×, 10× and 100×.
 
-    python bench/gap_bench.py [--factors 1,10] [--reps 5] [--write docs/benchmarks.md]   (100× takes minutes: see docs)
+    python bench/gap_bench.py [--factors 1,10,100] [--reps 5] [--write docs/benchmarks.md]
 
 The graph is scaled by bench/scale.py (copies of the standards and items, shared framework and concepts).
 Times are for an in-memory pyoxigraph store (what `tanbiao gaps` uses), per query and for the whole report.
@@ -31,7 +31,7 @@ QUERIES = ("gap-evidence", "gap-context", "items", "standards")
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--factors", default="1,10")
+    ap.add_argument("--factors", default="1,10,100")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--input", type=Path, default=Path("data/build/tanbiao.trig"))
     ap.add_argument("--write", type=Path)
