@@ -103,7 +103,8 @@ def gap_report(select: Select) -> GapReport:
     for item in items:
         subject = (item["subject"] or {}).get("iri")
         notation = item["aspect_node"]["notation"]
-        evidence[item["iri"]] = by_subject.get((notation, subject), []) + by_aspect.get((notation, subject is not None), [])
+        evidence[item["iri"]] = (by_subject.get((notation, subject), [])
+                                 + by_aspect.get((notation, subject is not None), []))
 
     out = []
     for item in items:
