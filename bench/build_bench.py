@@ -26,6 +26,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from sections import write_section  # bench/ is on sys.path when a script here runs
+
 MARK_BEGIN = "<!-- build-bench:begin -->"
 MARK_END = "<!-- build-bench:end -->"
 
@@ -130,12 +132,7 @@ def main() -> None:
     block = "\n".join(lines)
     print(block)
     if args.write:
-        text = args.write.read_text(encoding="utf-8") if args.write.exists() else "# Benchmarks\n\n"
-        if MARK_BEGIN in text:
-            text = re.sub(re.escape(MARK_BEGIN) + ".*?" + re.escape(MARK_END), block, text, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n## Build\n\n" + block + "\n"
-        args.write.write_text(text, encoding="utf-8")
+        write_section(args.write, MARK_BEGIN, MARK_END, block, "Build")
 
 
 if __name__ == "__main__":

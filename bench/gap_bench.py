@@ -10,7 +10,6 @@ Targets (gap issue): the gap query under 100 ms at 1× and under 2 s at 100×.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import tempfile
@@ -21,6 +20,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import scale  # noqa: E402
+from sections import write_section  # noqa: E402
 from tanbiao.api.catalogue import bind, catalogue  # noqa: E402
 from tanbiao.api.gaps import gap_report  # noqa: E402
 from tanbiao.api.store import run_query  # noqa: E402
@@ -70,12 +70,7 @@ def main() -> None:
     block = "\n".join(lines)
     print(block)
     if args.write:
-        text = args.write.read_text(encoding="utf-8") if args.write.exists() else "# Benchmarks\n"
-        if MARK_BEGIN in text:
-            text = re.sub(re.escape(MARK_BEGIN) + ".*?" + re.escape(MARK_END), block, text, flags=re.DOTALL)
-        else:
-            text = text.rstrip() + "\n\n## Gap analysis\n\n" + block + "\n"
-        args.write.write_text(text, encoding="utf-8")
+        write_section(args.write, MARK_BEGIN, MARK_END, block, "Gap analysis")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import json
 import math
 import os
 import platform
-import re
 import select
 import shutil
 import signal
@@ -41,6 +40,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sections import write_section  # bench/ is on sys.path when a script here runs
 
 MARK_BEGIN = "<!-- query-bench:begin -->"
 MARK_END = "<!-- query-bench:end -->"
@@ -624,12 +625,7 @@ def main() -> None:
     block = report(results, queries, args)
     print(block)
     if args.write:
-        text = args.write.read_text(encoding="utf-8") if args.write.exists() else "# Benchmarks\n"
-        if MARK_BEGIN in text:
-            text = re.sub(re.escape(MARK_BEGIN) + ".*?" + re.escape(MARK_END), lambda _: block, text, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n## Queries\n\n" + block + "\n"
-        args.write.write_text(text, encoding="utf-8")
+        write_section(args.write, MARK_BEGIN, MARK_END, block, "Queries")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from . import namespaces as ns
 from .namespaces import TB
 
-__all__ = ["new_graph", "zh", "en", "add_location", "add_document"]
+__all__ = ["new_graph", "zh", "en", "add_location", "add_document", "add_number"]
 
 
 def new_graph() -> Graph:
@@ -68,3 +68,34 @@ def add_document(
         typed = re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
         g.add((doc, DCTERMS.issued, Literal(date, datatype=XSD.date) if typed else Literal(date)))
     return doc
+
+
+def add_number(g: Graph, std: URIRef, num, vocab, with_level: bool = True) -> URIRef:
+    """A number the standard is known by, with its parsed structure; with ``with_level`` also the standard's
+    level and nature as the number tells them."""
+    from .numbers import NATIONAL_PLAN, PUBLISHED
+
+    classes = {PUBLISHED: TB.PublishedNumber, NATIONAL_PLAN: TB.NationalPlanNumber}
+    n = ns.number(num.printed)
+    g.add((std, DCTERMS.identifier, Literal(num.printed)))
+    g.add((std, TB.number, n))
+    g.add((n, RDF.type, classes.get(num.kind, TB.IndustryPlanNumber)))
+    g.add((n, RDFS.label, Literal(num.printed)))
+    g.add((n, TB.notation, Literal(num.printed)))
+    g.add((n, TB.year, Literal(num.year, datatype=XSD.integer)))
+    g.add((n, TB.serial, Literal(num.serial)))
+    g.add((n, TB.numberNature, vocab.natures[num.nature]))
+    for code in num.codes:
+        g.add((n, TB.code, ns.vocab("code", vocab.code_for(code).code)))
+    if num.part is not None:
+        g.add((n, TB.partNumber, Literal(num.part, datatype=XSD.integer)))
+    if num.department:
+        g.add((n, TB.departmentCode, Literal(num.department)))
+    if with_level:
+        if num.kind == PUBLISHED:
+            level = vocab.code_for(num.series_code).level
+        else:
+            level = "national" if num.kind == NATIONAL_PLAN else "industry"
+        g.add((std, TB.level, vocab.levels[level]))
+        g.add((std, TB.nature, vocab.natures[num.nature]))
+    return n

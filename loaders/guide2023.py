@@ -30,10 +30,10 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from . import namespaces as ns
 from .curated import lexicon
-from .graphing import add_document, add_location, en, new_graph, zh
+from .graphing import add_document, add_location, add_number, en, new_graph, zh
 from .items import split_paragraph, strip_quotes
 from .namespaces import TB
-from .numbers import INDUSTRY_PLAN, NATIONAL_PLAN, PUBLISHED, NumberError, StandardNumber, parse_number
+from .numbers import PUBLISHED, NumberError, StandardNumber, parse_number
 from .resources import Vocabulary
 from .targets import Target, add_targets, find_targets
 from .text import (
@@ -782,7 +782,6 @@ def _standards_graph(g: Graph, guide: Guide, key: str, vocab: Vocabulary) -> Non
         g.add((s, RDFS.label, zh(title)))
         g.add((s, DCTERMS.title, zh(title)))
         g.add((s, TB.titleAsPrinted, zh(row.title)))
-        g.add((s, DCTERMS.identifier, Literal(row.number)))
         status = vocab.status(row.status)
         g.add((s, TB.status, status))
         g.add((s, TB.printedStatus, zh(row.status)))
@@ -794,24 +793,7 @@ def _standards_graph(g: Graph, guide: Guide, key: str, vocab: Vocabulary) -> Non
         g.add((s, TB.category, ns.framework_node(row.category)))
         g.add((s, TB.printedCategory, zh(row.category_heading)))
 
-        n = ns.number(row.number)
-        g.add((s, TB.number, n))
-        g.add((n, RDF.type, _NUMBER_CLASS[num.kind]))
-        g.add((n, RDFS.label, Literal(row.number)))
-        g.add((n, TB.notation, Literal(row.number)))
-        g.add((n, TB.year, Literal(num.year, datatype=XSD.integer)))
-        g.add((n, TB.serial, Literal(num.serial)))
-        g.add((n, TB.numberNature, vocab.natures[num.nature]))
-        for code in num.codes:
-            g.add((n, TB.code, ns.vocab("code", vocab.code_for(code).code)))  # type: ignore[union-attr]
-        if num.department:
-            g.add((n, TB.departmentCode, Literal(num.department)))
-        if num.kind == PUBLISHED:
-            level = vocab.code_for(num.series_code).level  # type: ignore[union-attr]
-        else:
-            level = "national" if num.kind == NATIONAL_PLAN else "industry"
-        g.add((s, TB.level, vocab.levels[level]))
-        g.add((s, TB.nature, vocab.natures[num.nature]))
+        n = add_number(g, s, num, vocab)
 
         # series and parts
         part_iri = None
@@ -865,9 +847,6 @@ def _series_part(g: Graph, series_key: tuple[str, str, str], part: int, series_t
     return iri
 
 
-_NUMBER_CLASS = {
-    PUBLISHED: TB.PublishedNumber, NATIONAL_PLAN: TB.NationalPlanNumber, INDUSTRY_PLAN: TB.IndustryPlanNumber,
-}
 
 
 def describe(guide: Guide) -> dict:

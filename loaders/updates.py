@@ -24,9 +24,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from . import namespaces as ns
 from .curated import lexicon
-from .graphing import add_document, add_location, new_graph, zh
+from .graphing import add_document, add_location, add_number, new_graph, zh
 from .namespaces import TB
-from .numbers import NATIONAL_PLAN, PUBLISHED, NumberError, StandardNumber, parse_number
+from .numbers import NumberError, StandardNumber, parse_number
 from .resources import Vocabulary
 from .text import ParseReport, SourceError, normalise, normalise_title
 
@@ -36,7 +36,6 @@ COLUMNS = ("number", "title", "status", "issued", "effective", "issuer", "replac
            "subjects")
 REQUIRED = ("number", "status")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMBER_CLASS = {PUBLISHED: TB.PublishedNumber, NATIONAL_PLAN: TB.NationalPlanNumber}
 
 
 @dataclass
@@ -207,9 +206,9 @@ def apply(updates_graph: Graph, key: str, union: Graph, graphs: dict[str, Graph]
             for concept in given or [ns.concept(cid) for cid in lex.match(clean)]:
                 updates_graph.add((std, TB.about, concept))
             by_identifier[number] = std
-            _add_number(updates_graph, std, parse_number(number), vocab, replace_level=True)
+            add_number(updates_graph, std, parse_number(number), vocab, with_level=True)
         elif number not in {str(o) for o in union.objects(std, DCTERMS.identifier)}:
-            _add_number(updates_graph, std, parse_number(number), vocab, replace_level=False)
+            add_number(updates_graph, std, parse_number(number), vocab, with_level=False)
             by_identifier[number] = std
         # the record's status is now the current one
         for g in graphs.values():
@@ -227,24 +226,3 @@ def apply(updates_graph: Graph, key: str, union: Graph, graphs: dict[str, Graph]
             if value is not None:
                 updates_graph.set((std, prop, value))
         report.count("update record applied")
-
-
-def _add_number(g: Graph, std: URIRef, num: StandardNumber, vocab: Vocabulary, replace_level: bool) -> None:
-    n = ns.number(num.printed)
-    g.add((std, DCTERMS.identifier, Literal(num.printed)))
-    g.add((std, TB.number, n))
-    g.add((n, RDF.type, _NUMBER_CLASS.get(num.kind, TB.IndustryPlanNumber)))
-    g.add((n, RDFS.label, Literal(num.printed)))
-    g.add((n, TB.notation, Literal(num.printed)))
-    g.add((n, TB.year, Literal(num.year, datatype=XSD.integer)))
-    g.add((n, TB.serial, Literal(num.serial)))
-    g.add((n, TB.numberNature, vocab.natures[num.nature]))
-    for code in num.codes:
-        g.add((n, TB.code, ns.vocab("code", vocab.code_for(code).code)))  # type: ignore[union-attr]
-    if num.part is not None:
-        g.add((n, TB.partNumber, Literal(num.part, datatype=XSD.integer)))
-    if replace_level:
-        level = vocab.code_for(num.series_code).level if num.kind == PUBLISHED else (  # type: ignore[union-attr]
-            "national" if num.kind == NATIONAL_PLAN else "industry")
-        g.add((std, TB.level, vocab.levels[level]))
-        g.add((std, TB.nature, vocab.natures[num.nature]))

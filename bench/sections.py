@@ -1,0 +1,19 @@
+"""Writing a benchmark's figures into its marked section of a Markdown file (docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+__all__ = ["write_section"]
+
+
+def write_section(path: Path, begin: str, end: str, block: str, heading: str) -> None:
+    """Replace the text between ``begin`` and ``end`` by ``block`` (which holds both markers), or append it
+    under ``## heading`` when the file has no such section yet."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if begin in text:
+        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + f"\n\n## {heading}\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
