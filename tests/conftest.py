@@ -74,17 +74,13 @@ def wait_until_up(url: str, timeout: float = 90.0, process=None) -> None:
 
 
 @contextlib.contextmanager
-def tanbiao_serve(build_dir, store_dir, **env):
-    """`tanbiao serve` as a user runs it, on a free loopback port; stopped afterwards."""
-    port = free_port()
-    full_env = {**os.environ, "TANBIAO_STORE_DIR": str(store_dir),
-                **{f"TANBIAO_{k.upper()}": str(v) for k, v in env.items()}}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tanbiao", "serve", "--host", "127.0.0.1", "--port", str(port), "--build-dir",
-         str(build_dir)], env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def loopback_server(command: list[str], port: int, probe: str, env: dict | None = None):
+    """A server process listening on 127.0.0.1:``port``; yields its base URL once ``probe`` answers, and
+    stops it afterwards."""
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url + "/health", process=proc)
+        wait_until_up(url + probe, process=proc)
         yield url
     finally:
         proc.terminate()
@@ -93,6 +89,18 @@ def tanbiao_serve(build_dir, store_dir, **env):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def tanbiao_serve(build_dir, store_dir, **env):
+    """`tanbiao serve` as a user runs it, on a free loopback port; stopped afterwards."""
+    port = free_port()
+    full_env = {**os.environ, "TANBIAO_STORE_DIR": str(store_dir),
+                **{f"TANBIAO_{k.upper()}": str(v) for k, v in env.items()}}
+    command = [sys.executable, "-m", "tanbiao", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--build-dir", str(build_dir)]
+    with loopback_server(command, port, "/health", full_env) as url:
+        yield url
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port, serve_app, wait_until_up
+from conftest import free_port, loopback_server, serve_app
 from tanbiao.api.app import create_app
 from tanbiao.api.catalogue import catalogue
 from tanbiao.api.config import Settings
@@ -24,16 +24,10 @@ def oxigraph_server(tmp_path_factory):
     if not Path(OXIGRAPH).exists():
         pytest.fail("the oxigraph server binary is missing: `pip install oxigraph` (part of the test extras)")
     port = free_port()
-    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                             "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/query?query=ASK%7B%7D", process=proc)
+    command = [OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with loopback_server(command, port, "/query?query=ASK%7B%7D") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
