@@ -99,17 +99,11 @@ def gap_report(select: Select) -> GapReport:
     by_aspect: dict[tuple, list[dict]] = defaultdict(list)
     for r in select(bind(cat["gap-context"], {})):
         by_aspect[(r["aspectNotation"], bool(r["hasSubject"]))].append({**r, "scope": "aspect"})
-    evidence: dict[str, list[dict]] = {}
-    for item in items:
-        subject = (item["subject"] or {}).get("iri")
-        notation = item["aspect_node"]["notation"]
-        evidence[item["iri"]] = (by_subject.get((notation, subject), [])
-                                 + by_aspect.get((notation, subject is not None), []))
 
-    out = []
-    for item in items:
+    def verdict(key: tuple) -> tuple:
+        """Coverage, best status, matches and related standards for one (aspect, subject): items share it."""
         matches, related = [], []
-        for e in evidence.get(item["iri"], []):
+        for e in by_subject.get(key, []) + by_aspect.get((key[0], key[1] is not None), []):
             s = standards[e["std"]]
             ref = {"number": s["number"], "title": s["title"], "status": s["status"], "match": e["relation"],
                    "iri": s["iri"]}
@@ -120,13 +114,24 @@ def gap_report(select: Select) -> GapReport:
         deciding = exact if exact else matches
         best = max(deciding, key=lambda m: ranks.get(m["status"], 0))["status"] if deciding else None
         matches = _dedupe(matches)
-        related = [r for r in _dedupe(related) if r["iri"] not in {m["iri"] for m in matches}]
+        matched = {m["iri"] for m in matches}
+        related = [r for r in _dedupe(related) if r["iri"] not in matched]
+        public = [[{k: m[k] for k in ("number", "title", "status", "match")} for m in refs]
+                  for refs in (matches, related)]
+        return coverage, best, matches, related, *public
+
+    verdicts: dict[tuple, tuple] = {}
+    out = []
+    for item in items:
+        key = (item["aspect_node"]["notation"], (item["subject"] or {}).get("iri"))
+        if key not in verdicts:
+            verdicts[key] = verdict(key)
+        coverage, best, matches, related, public_matches, public_related = verdicts[key]
         out.append({
             "direction": item["direction"], "index": item["index"], "aspect": item["aspect"],
             "aspect_node": item["aspect_node"], "industry": item["industry"], "item": item["item"],
             "subject": item["subject"], "coverage": coverage, "best_status": best,
-            "standards": [{k: m[k] for k in ("number", "title", "status", "match")} for m in matches],
-            "related": [{k: r[k] for k in ("number", "title", "status", "match")} for r in related],
+            "standards": public_matches, "related": public_related,
             "explanation": _explain(item, coverage, matches, related),
             "source": item["source"], "iri": item["iri"],
         })

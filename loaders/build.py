@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from . import figures
 from . import namespaces as ns
 from . import updates as updates_loader
 from .aspects import standard_aspects
@@ -119,10 +120,38 @@ def write_dumps(named: dict[URIRef, Graph], folder: Path) -> None:
     store.dump(output=str(folder / FILES["trig"]), format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
-def derive_links(union: Graph) -> Graph:
-    """Links that need the whole graph (``queries/build/*.rq`` CONSTRUCT queries, run on pyoxigraph)."""
+def _ox_store(union: Graph) -> ox.Store:
     store = ox.Store()
     store.load(union.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _select(store: ox.Store, text: str) -> list[dict]:
+    """A SELECT's rows as dicts of lexical values (unbound variables left out)."""
+    res = store.query(text)
+    names = [v.value for v in res.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in res]
+
+
+def draw_figures(union: Graph, folder: Path) -> list[str]:
+    """The framework figures (图1–图6) as SVG files in ``folder``; returns their names."""
+    store = _ox_store(union)
+    qdir = query_dir()
+    rows = _select(store, (qdir / "figures" / "captions.rq").read_text(encoding="utf-8"))
+    captions = {r["notation"]: r["caption"] for r in rows}
+    scheme = next((r for r in rows if not r["notation"]), {})
+    root = figures.Node("", scheme.get("zh", ""), scheme.get("en", ""), href="/framework")
+    figures.tree_from_rows(_select(store, (qdir / "framework-tree.rq").read_text(encoding="utf-8")), root)
+    folder.mkdir(parents=True, exist_ok=True)
+    drawn = figures.framework_figures(root, captions)
+    for name, svg in drawn.items():
+        (folder / name).write_text(svg, encoding="utf-8")
+    return sorted(drawn)
+
+
+def derive_links(union: Graph) -> Graph:
+    """Links that need the whole graph (``queries/build/*.rq`` CONSTRUCT queries, run on pyoxigraph)."""
+    store = _ox_store(union)
     links = new_graph()
     for path in sorted((query_dir() / "build").glob("*.rq")):
         data = store.query(path.read_text(encoding="utf-8")).serialize(format=ox.RdfFormat.N_TRIPLES)
@@ -228,6 +257,8 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
+    with _stage(progress, timings, "framework figures"):
+        summary["figures"] = draw_figures(union, tmp / "figures")
     with _stage(progress, timings, "write files"):
         write_dumps(named, tmp)
         validation.report.serialize(tmp / FILES["shacl_report"], format="turtle", encoding="utf-8")

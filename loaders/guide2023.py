@@ -181,6 +181,7 @@ class Guide:
     issuer: str = ""
     url: str = ""
     declared_categories: int | None = None
+    figure: str = ""  # the caption of the overall framework figure (图1), printed before the first category
     categories: list[FrameworkNode] = field(default_factory=list)
     subcategories: list[FrameworkNode] = field(default_factory=list)
     topics: list[FrameworkNode] = field(default_factory=list)
@@ -258,6 +259,9 @@ def _framework(lines: list[Line], guide: Guide) -> int:
         if (m := _OVERVIEW.search(normalise(text))) and guide.declared_categories is None:
             guide.declared_categories = _int(m.group(2))
             rep.count("framework: overview paragraph")
+        if _FIGURE_CAPTION.match(text) and not guide.figure:
+            guide.figure = normalise(text)
+            rep.count("framework: figure caption (figure is an image, not in the text)")
     if start is None:
         rep.error(None, "no framework section: expected category headings like '1.基础通用标准'")
         return 0
@@ -688,6 +692,8 @@ def to_graph(guide: Guide, key: str, vocab: Vocabulary, title_en: str = "", orig
         g.add((doc, TB.edition, Literal(guide.edition)))
     g.add((doc, TB.draft, Literal(guide.draft)))
     scheme = ns.framework_scheme()
+    if guide.figure:
+        g.add((scheme, TB.figureCaption, zh(guide.figure)))
     kinds = {"category": TB.Category, "subcategory": TB.SubCategory, "topic": TB.Topic}
     for node in (*guide.categories, *guide.subcategories, *guide.topics):
         iri = ns.framework_node(node.notation)

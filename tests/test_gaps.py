@@ -84,6 +84,14 @@ def test_steel_enterprise_evaluation_is_covered_and_general_standards_are_contex
     assert all(s["match"] != "general" for s in r["standards"])
 
 
+def test_related_leaves_out_broader_standards_of_other_aspects(report):
+    r = _item(report[0], "2.1", "钢板及钢带", "产品碳足迹核算")
+    assert r["coverage"] == "partial" and ("2021-1739T-YB", "broader") in {(s["number"], s["match"]) for s in r["standards"]}
+    # 钢铁行业低碳企业评价指南 is about the steel industry (broader) in 5.1: not context for a steel product's footprint
+    assert "20220823-T-605" not in _numbers(r["related"])
+    assert all(x["match"] in ("exact", "narrower", "general") for x in r["related"])
+
+
 def test_status_ranking(report):
     r = _item(report[0], "2.1", "钢铁生产主工序", "组织温室气体排放量核算")
     assert r["coverage"] == "covered" and r["best_status"] == "制定中"
