@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from . import figures
+from . import figures, mappings
 from . import namespaces as ns
 from . import updates as updates_loader
 from .aspects import standard_aspects
@@ -231,6 +231,14 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
         links += standard_aspects(union)
         named[ns.graph("links")] = links
         union += links
+    with _stage(progress, timings, "mappings (SSSOM)"):
+        try:
+            linked = mappings.to_graph(mappings.load_all(), set(union.subjects(unique=True)))
+            linked += mappings.gbt4754_graph()
+        except SourceError as exc:
+            raise BuildError(str(exc)) from None
+        named[ns.graph("mappings")] = linked
+        union += linked
 
     reasoner = None
     if reason:

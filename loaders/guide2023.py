@@ -727,7 +727,7 @@ def to_graph(guide: Guide, key: str, vocab: Vocabulary, title_en: str = "", orig
 def _directions_graph(g: Graph, guide: Guide, key: str) -> None:
     lex = lexicon()
     for d in guide.directions:
-        iri = URIRef(f"{ns.BASE}direction/{d.code}")
+        iri = ns.direction(d.code)
         g.add((iri, RDF.type, TB.PriorityDirection))
         g.add((iri, SKOS.notation, Literal(d.code)))
         g.add((iri, RDFS.label, zh(f"{d.code} {d.label}：标准制定重点方向")))
@@ -739,7 +739,7 @@ def _directions_graph(g: Graph, guide: Guide, key: str) -> None:
             g.add((iri, TB.printedRowNumber, Literal(d.printed_row)))
         add_location(g, iri, key, d.line, SECTION_APPENDIX2, d.text, d.printed_row or None)
         for it in d.items:
-            item = URIRef(f"{ns.BASE}item/{d.code}-{it.index}")
+            item = ns.item(d.code, it.index)
             g.add((item, RDF.type, TB.PriorityItem))
             g.add((item, RDFS.label, zh(it.label)))
             g.add((item, TB.itemIndex, Literal(it.index, datatype=XSD.integer)))

@@ -215,7 +215,7 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
     # over the whole graph by queries/build/link-title-aspects.rq.
     products, line, quote = guide.products
     code = meta.get("written", "")[:4] or key
-    direction = URIRef(f"{ns.BASE}direction/{ns.slug(code)}")
+    direction = ns.direction(code)
     g.add((direction, RDF.type, TB.PriorityDirection))
     g.add((direction, SKOS.notation, Literal(code)))
     g.add((direction, RDFS.label, zh(f"{guide.title}：优先产品")))
@@ -223,7 +223,7 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
     g.add((direction, DCTERMS.description, zh(quote)))
     add_location(g, direction, key, line, "解读 一", quote)
     for k, label in enumerate(products, start=1):
-        item = URIRef(f"{ns.BASE}item/{ns.slug(code)}-{k}")
+        item = ns.item(code, k)
         g.add((item, RDF.type, TB.PriorityItem))
         g.add((item, RDFS.label, zh(label)))
         g.add((item, TB.itemIndex, Literal(k, datatype=XSD.integer)))
@@ -233,7 +233,7 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
             g.add((item, TB.about, concept))
         add_location(g, item, key, line, "解读 一", quote)
 
-    rule = URIRef(f"{ns.BASE}rule/{ns.slug(key)}")
+    rule = ns.drafting_rule(key)
     name, name_line = guide.name_pattern
     g.add((rule, RDF.type, TB.DraftingRule))
     g.add((rule, RDFS.label, zh("重点工业产品碳足迹核算规则标准编制要求")))
@@ -242,7 +242,7 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
     add_location(g, rule, key, name_line, "四、编制要求", name)
     number, title, align_line = guide.align_with
     if number:
-        ref = URIRef(f"{ns.BASE}reference/{ns.slug(number)}")
+        ref = ns.reference(number)
         g.add((ref, RDF.type, TB.ReferencedStandard))
         g.add((ref, DCTERMS.identifier, Literal(number)))
         g.add((ref, DCTERMS.title, zh(title)))
@@ -258,7 +258,7 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
         element = ns.vocab("pcf-element", eid)
         g.add((element, RDF.type, TB.RequiredElement))
         g.add((element, RDF.type, SKOS.Concept))
-        g.add((element, SKOS.inScheme, URIRef(f"{ns.BASE}vocab/pcf-element")))
+        g.add((element, SKOS.inScheme, ns.vocab_scheme("pcf-element")))
         g.add((element, SKOS.prefLabel, zh(label)))
         g.add((element, SKOS.prefLabel, en(english)))
         g.add((element, SKOS.notation, Literal(eid)))

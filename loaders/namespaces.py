@@ -28,6 +28,8 @@ PREFIXES: dict[str, Namespace] = {
     "tbc": Namespace(BASE + "concept/"),
     "tbv": Namespace(BASE + "vocab/"),
     "tbd": Namespace(BASE + "source/"),
+    "tbr": Namespace(BASE + "reference/"),
+    "gbt4754": Namespace(BASE + "gbt4754-2017/"),
     "skos": SKOS,
     "dcterms": DCTERMS,
     "prov": PROV,
@@ -41,6 +43,8 @@ __all__ = [
     "BASE", "TB", "DCAT", "VOID", "PREFIXES", "slug",
     "standard", "number", "series", "series_part", "framework_node", "framework_scheme",
     "concept", "concept_scheme", "vocab", "document", "location", "graph",
+    "direction", "item", "target", "update_record", "drafting_rule", "vocab_scheme",
+    "reference", "mapping_set", "gbt4754", "gbt4754_scheme", "gbt4754_level",
 ]
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z.\-_~]+")
@@ -118,3 +122,58 @@ def location(doc_key: str, line: int, part: int | None = None) -> URIRef:
 def graph(key: str) -> URIRef:
     """The named graph holding what was loaded from one source."""
     return _iri("graph/" + slug(key))
+
+
+def reference(printed: str) -> URIRef:
+    """A standard a document refers to that is not in its standards list (e.g. GB/T 24067)."""
+    return _iri("reference/" + slug(printed))
+
+
+def mapping_set(name: str) -> URIRef:
+    """An SSSOM mapping set of ``data/mappings/`` (its ``mapping_set_id``)."""
+    return _iri("mappings/" + slug(name))
+
+
+def gbt4754_scheme() -> URIRef:
+    """The GB/T 4754-2017 codes tanbiao uses, published as a SKOS scheme of our own (no official RDF exists)."""
+    return _iri("gbt4754-2017")
+
+
+def gbt4754(code: str) -> URIRef:
+    """A GB/T 4754-2017 code with its section letter: ``C``, ``C30``, ``C301``, ``C3011``."""
+    return _iri("gbt4754-2017/" + slug(code))
+
+
+def gbt4754_level(name: str) -> URIRef:
+    """A level of GB/T 4754-2017 (section, division, group, class) as an XKOS classification level."""
+    return _iri("gbt4754-2017/level/" + slug(name))
+
+
+def direction(code: str) -> URIRef:
+    """A priority direction (Appendix 2 section ``2.1``) or a product list of another guide (``2024``)."""
+    return _iri("direction/" + slug(code))
+
+
+def item(code: str, index: int) -> URIRef:
+    """The ``index``-th priority item of a direction."""
+    return _iri(f"item/{slug(code)}-{index}")
+
+
+def target(doc_key: str, year: int, count: int) -> URIRef:
+    """A numeric target a document sets (``target/<doc>/2027-200``)."""
+    return _iri(f"target/{slug(doc_key)}/{year}-{count}")
+
+
+def update_record(key: str, line: int) -> URIRef:
+    """One record (row) of an update file."""
+    return _iri(f"update/{slug(key)}/L{line}")
+
+
+def drafting_rule(key: str) -> URIRef:
+    """The drafting rule a guide sets for the standards it asks for."""
+    return _iri("rule/" + slug(key))
+
+
+def vocab_scheme(kind: str) -> URIRef:
+    """A controlled vocabulary as a whole (``vocab/pcf-element``)."""
+    return _iri("vocab/" + slug(kind))

@@ -62,7 +62,7 @@ def find_targets(paragraphs: list[Paragraph]) -> list[Target]:
 def add_targets(g: Graph, targets: list[Target], key: str, doc: URIRef, section: str) -> None:
     """tb:Target nodes for the targets a document sets (shared by the guides' loaders)."""
     for t in targets:
-        iri = URIRef(f"{ns.BASE}target/{ns.slug(key)}/{t.year}-{t.count}")
+        iri = ns.target(key, t.year, t.count)
         g.add((iri, RDF.type, TB.Target))
         g.add((iri, TB.targetYear, Literal(t.year, datatype=XSD.integer)))
         g.add((iri, TB.targetCount, Literal(t.count, datatype=XSD.integer)))

@@ -137,7 +137,7 @@ def to_graph(updates: Updates, key: str, vocab: Vocabulary, title_en: str = "", 
     name = Path(updates.path).name
     doc = add_document(g, key, name, title_en or f"Update records {name}", origin or name, name)
     for r in updates.rows:
-        rec = URIRef(f"{ns.BASE}update/{ns.slug(key)}/L{r.line}")
+        rec = ns.update_record(key, r.line)
         g.add((rec, RDF.type, TB.UpdateRecord))
         g.add((rec, RDFS.label, zh(f"{r.number.printed} {r.status}")))
         g.add((rec, TB.recordNumber, Literal(r.number.printed)))
