@@ -275,11 +275,12 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     @app.get("/api/gaps", tags=["gaps"], summary="Gap analysis: a verdict with evidence for every priority item",
              description="Filters: direction, aspect, industry, coverage (covered|partial|gap), status (best status, "
-                         "or none), source (document key). Formats: json (default), csv, xlsx, md, html — "
+                         "or none), source (document key), code (an industry code of the item's subject: GB/T 4754 "
+                         "C3011, ISIC 2394 or NACE 23.51). Formats: json (default), csv, xlsx, md, html — "
                          "`?format=` or Accept. Unknown filter values get 400 with the allowed ones.")
     async def gaps(request: Request, direction: str | None = None, aspect: str | None = None,
                    industry: str | None = None, coverage: str | None = None, status: str | None = None,
-                   source: str | None = None, format: str | None = None) -> Response:
+                   source: str | None = None, code: str | None = None, format: str | None = None) -> Response:
         unknown = sorted(set(request.query_params) - set(FILTERS) - {"format"})
         if unknown:
             raise HTTPException(400, f"unknown parameter(s) {', '.join(unknown)}; filters are {', '.join(FILTERS)} "
@@ -290,7 +291,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         report, summ = await service(request).gaps()
         try:
             rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
-                                   status=status, source=source)
+                                   status=status, source=source, code=code)
         except FilterError as exc:
             raise HTTPException(400, str(exc)) from None
         if fmt == "json":
@@ -338,7 +339,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 def _gap_queries() -> list[str]:
     cat = catalogue()
     return [cat[n].text if not cat[n].params else bind(cat[n], {})
-            for n in ("items", "standards", "status-ranks", "gap-evidence", "gap-context", "targets")]
+            for n in ("items", "standards", "status-ranks", "gap-evidence", "gap-context", "targets",
+                      "item-industry-codes")]
 
 
 def _gap_format(accept: str) -> str:

@@ -26,7 +26,7 @@ __all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "su
 
 COVERAGES = ("covered", "partial", "gap")
 _KIND_ZH = {"broader": "上位主题（如全行业或产品大类）", "narrower": "下位主题（覆盖其一部分）"}
-FILTERS = ("direction", "aspect", "industry", "coverage", "status", "source")
+FILTERS = ("direction", "aspect", "industry", "coverage", "status", "source", "code")
 Select = Callable[[str], list[dict]]
 
 
@@ -48,7 +48,7 @@ class GapReport:
                 raise FilterError(f"unknown filter '{name}'; filters are {', '.join(FILTERS)}")
             if value not in self.allowed[name]:
                 raise FilterError(f"{name} '{value}' is not known; allowed: {', '.join(self.allowed[name])}")
-            rows = [r for r in rows if _field(r, name) == value]
+            rows = [r for r in rows if (value in r["industry_codes"] if name == "code" else _field(r, name) == value)]
         return rows
 
 
@@ -96,6 +96,9 @@ def gap_report(select: Select) -> GapReport:
     by_subject: dict[tuple, list[dict]] = defaultdict(list)
     for r in select(bind(cat["gap-evidence"], {})):
         by_subject[(r["aspectNotation"], r["subject"])].append(r)
+    codes: dict[str, set[str]] = defaultdict(set)
+    for r in select(cat["item-industry-codes"].text):
+        codes[r["subject"]].add(r["code"])
     by_aspect: dict[tuple, list[dict]] = defaultdict(list)
     for r in select(bind(cat["gap-context"], {})):
         by_aspect[(r["aspectNotation"], bool(r["hasSubject"]))].append({**r, "scope": "aspect"})
@@ -134,6 +137,7 @@ def gap_report(select: Select) -> GapReport:
             "standards": public_matches, "related": public_related,
             "explanation": _explain(item, coverage, matches, related),
             "source": item["source"], "iri": item["iri"],
+            "industry_codes": sorted(codes.get(key[1], ()), key=_code_sort),
         })
     allowed = {
         "direction": sorted({r["direction"] for r in out}, key=_code_key),
@@ -142,6 +146,7 @@ def gap_report(select: Select) -> GapReport:
         "coverage": list(COVERAGES),
         "status": [s for s in sorted(ranks, key=lambda s: -ranks[s])] + ["none"],
         "source": sorted({r["source"]["document"] for r in out}),
+        "code": sorted({c for r in out for c in r["industry_codes"]}, key=_code_sort),
     }
     return GapReport(out, allowed)
 
@@ -154,6 +159,11 @@ def _dedupe(refs: list[dict]) -> list[dict]:
         if r["iri"] not in best or order.get(r["match"], 9) < order.get(best[r["iri"]]["match"], 9):
             best[r["iri"]] = r
     return sorted(best.values(), key=lambda r: (order.get(r["match"], 9), r["number"]))
+
+
+def _code_sort(code: str) -> tuple:
+    """GB/T 4754 codes (letter first) before ISIC and NACE codes, each in code order."""
+    return (not code[:1].isalpha(), code)
 
 
 def _code_key(code: str) -> tuple:

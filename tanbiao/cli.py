@@ -286,6 +286,8 @@ def gaps_cmd(
     coverage: str | None = typer.Option(None, help="covered, partial or gap."),
     status: str | None = typer.Option(None, help="Best status of the matches (已发布, 修订中, 制定中, none)."),
     source: str | None = typer.Option(None, help="Source document key (e.g. miit-2024-pcf-guide)."),
+    code: str | None = typer.Option(None, help="Industry code of the item's subject (GB/T 4754 C3011, ISIC 2394, "
+                                               "NACE 23.51)."),
     summary_only: bool = typer.Option(False, "--summary", help="Print the coverage summary and target progress."),
     build_dir: Path = BuildDir,
 ) -> None:
@@ -309,7 +311,7 @@ def gaps_cmd(
         return
     try:
         rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
-                               status=status, source=source)
+                               status=status, source=source, code=code)
     except FilterError as exc:
         _err(str(exc), 2)
     data = render(rows, summ, fmt)

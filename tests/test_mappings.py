@@ -123,7 +123,7 @@ def test_malformed_rows_are_reported_with_file_line_and_column(tmp_path):
 
 
 def test_a_mapping_from_an_unknown_subject_is_an_error(tmp_path):
-    p = _write(tmp_path, "tbr:GB-T-99999\tskos:closeMatch\tisostd:71206.html\tsemapv:ManualMappingCuration\t0.9\n")
+    _write(tmp_path, "tbr:GB-T-99999\tskos:closeMatch\tisostd:71206.html\tsemapv:ManualMappingCuration\t0.9\n")
     with pytest.raises(SourceError, match=r"bad.sssom.tsv:17: subject_id: 'tbr:GB-T-99999' is not in the graph"):
         mappings.to_graph(mappings.load_all(tmp_path), {URIRef("https://w3id.org/tanbiao/reference/GB-T-24067")})
 
@@ -133,3 +133,51 @@ def test_broken_metadata_block_names_the_file(tmp_path):
     p.write_text("# curie_map: [unclosed\nsubject_id\n", encoding="utf-8")
     with pytest.raises(SourceError, match="x.sssom.tsv: the metadata block"):
         mappings.parse(p)
+
+
+# --- queries and the gap report use the mappings ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def store(built):
+    from tanbiao.api.store import load_build
+
+    return load_build(built.out)
+
+
+def test_mappings_query_lists_each_vocabulary(store):
+    from tanbiao.api.catalogue import bind, catalogue
+    from tanbiao.api.store import run_query
+
+    rows = run_query(store, bind(catalogue()["mappings"], {"target": "nace2"}))
+    assert {r["target"] for r in rows} == {"nace2"}
+    assert {r["resource"][len(TBC):] for r in rows} == _concepts("industry")
+    steel = [r for r in rows if r["resource"] == TBC + "steel"]
+    assert [(r["code"], r["externalLabel"]) for r in steel] == [
+        ("24.10", "Manufacture of basic iron and steel and of ferro-alloys")]
+    everything = run_query(store, catalogue()["mappings"].text)
+    assert {r["target"] for r in everything} == {"gbt4754", "isic4", "nace2", "wikidata", "iso"}
+
+
+def test_standards_by_isic_code(store):
+    from tanbiao.api.catalogue import bind, catalogue
+    from tanbiao.api.store import run_query
+
+    rows = run_query(store, bind(catalogue()["standards-by-industry-code"], {"code": "2394"}))
+    # GB/T 32151.8-2015 温室气体排放核算与报告要求 第8部分：水泥生产企业 -> 水泥制造 -> ISIC 2394 (broadMatch)
+    assert "GB/T 32151.8-2015" in {r["number"] for r in rows}
+    assert {r["match"] for r in rows} == {str(SKOS.broadMatch)}
+    steel = run_query(store, bind(catalogue()["standards-by-industry-code"], {"code": "24.10"}))
+    assert len({r["number"] for r in steel}) >= 10
+
+
+def test_gap_report_filters_by_industry_code(store):
+    from tanbiao.api.gaps import FilterError, gap_report
+    from tanbiao.api.store import run_query
+
+    rep = gap_report(lambda q: run_query(store, q))
+    steel = rep.filtered(code="C31")
+    assert steel and all("C31" in r["industry_codes"] and "24.10" in r["industry_codes"] for r in steel)
+    assert {r["item"] for r in steel} >= {"钢铁生产主工序", "钢压延加工"}
+    assert {r["iri"] for r in rep.filtered(code="2410")} == {r["iri"] for r in steel}
+    with pytest.raises(FilterError, match="code '9999' is not known; allowed: .*C31"):
+        rep.filtered(code="9999")
