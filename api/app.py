@@ -22,6 +22,7 @@ from .backends import Backend, UpdateError, make_backend, rows_from_json
 from .catalogue import CatalogueError, Query, bind, catalogue
 from .config import Settings, settings_from_env
 from .editor import mount_editor
+from .pages import mount_pages
 from .gapformats import FORMATS as GAP_FORMATS
 from .gapformats import MEDIA_TYPES as GAP_MEDIA
 from .gapformats import render as render_gaps
@@ -333,6 +334,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     async def health(request: Request) -> dict:
         return {"status": "ok", "backend": service(request).backend.name}
 
+    mount_pages(app, service)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The SPARQL editor page: ``/`` (a vendored YASGUI on ``static/editor.html``) and the ``/static`` folder.
+"""The SPARQL editor page: ``/editor`` (a vendored YASGUI on ``static/editor.html``) and the ``/static`` folder.
 
 Everything the page needs is served by this server; it makes no request to any other origin.
 """
@@ -17,10 +17,10 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def mount_editor(app: FastAPI) -> None:
-    """Serve the editor at ``/`` and the static files at ``/static`` (both left out of the OpenAPI schema)."""
+    """Serve the editor at ``/editor`` and the static files at ``/static`` (both left out of the OpenAPI schema)."""
     editor = STATIC_DIR / "editor.html"
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/editor", include_in_schema=False)
     async def editor_page() -> FileResponse:
         return FileResponse(editor, media_type="text/html; charset=utf-8")
 

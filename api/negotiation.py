@@ -25,7 +25,7 @@ CANONICAL = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv", "tsv": "text/tab-separated-values",
     "turtle": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
+    "jsonld": "application/ld+json", "html": "text/html",
 }
 
 

@@ -26,7 +26,7 @@ from .aspects import standard_aspects
 from .curated import CuratedDataError, concepts_graph, framework_labels
 from .graphing import new_graph
 from .reasoning import ReasonerUnavailable, check_consistency
-from .resources import Source, ontology_graph, query_dir, source_manifest, vocabulary
+from .resources import Source, ontology_graph, package_dir, query_dir, source_manifest, vocabulary
 from .text import ParseReport, SourceError
 from .validation import validate
 
@@ -43,6 +43,7 @@ FILES = {
     "shacl_markdown": "validation-report.md",
     "parse_report": "parse-report.json",
     "summary": "summary.json",
+    "ontology_docs": "ontology.html",
 }
 
 
@@ -147,6 +148,19 @@ def draw_figures(union: Graph, folder: Path) -> list[str]:
     for name, svg in drawn.items():
         (folder / name).write_text(svg, encoding="utf-8")
     return sorted(drawn)
+
+
+def ontology_docs(folder: Path) -> str:
+    """The ontology's documentation page, generated offline by pyLODE (pinned to 3.3.4); returns the file name."""
+    import logging
+
+    level = logging.getLogger().level
+    from pylode import OntPub  # pyLODE sets the root logger to INFO on import: put it back
+
+    logging.getLogger().setLevel(level)
+    html = OntPub(ontology=str(package_dir("ontology") / "tanbiao.ttl")).make_html()
+    (folder / FILES["ontology_docs"]).write_text(html, encoding="utf-8")
+    return FILES["ontology_docs"]
 
 
 def derive_links(union: Graph) -> Graph:
@@ -267,6 +281,8 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
     tmp.mkdir(parents=True)
     with _stage(progress, timings, "framework figures"):
         summary["figures"] = draw_figures(union, tmp / "figures")
+    with _stage(progress, timings, "ontology docs (pyLODE)"):
+        ontology_docs(tmp)
     with _stage(progress, timings, "write files"):
         write_dumps(named, tmp)
         validation.report.serialize(tmp / FILES["shacl_report"], format="turtle", encoding="utf-8")

@@ -41,7 +41,7 @@ def _editor_app(build_dir: Path, store_dir: Path):
 
     settings = settings_from_env({"TANBIAO_BUILD_DIR": str(build_dir), "TANBIAO_STORE_DIR": str(store_dir)})
     app = create_app(settings)
-    if not any(getattr(r, "path", None) == "/" for r in app.routes):
+    if not any(getattr(r, "path", None) == "/editor" for r in app.routes):
         mount_editor(app)
     return app
 
@@ -111,7 +111,7 @@ def test_editor_routes(server):
 
     import httpx
 
-    page = httpx.get(server + "/")
+    page = httpx.get(server + "/editor")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "SPARQL 编辑器 / SPARQL editor" in page.text
     # the only absolute URLs in the page are the prefix IRIs preset in the query (never fetched)
@@ -121,7 +121,7 @@ def test_editor_routes(server):
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     assert httpx.get(server + "/static/yasgui/yasgui.min.css").headers["content-type"].startswith("text/css")
     paths = httpx.get(server + "/openapi.json").json()["paths"]
-    assert "/" not in paths and not any(p.startswith("/static") for p in paths)
+    assert "/editor" not in paths and not any(p.startswith("/static") for p in paths)
 
 
 @needs_chromium
@@ -132,7 +132,7 @@ def test_editor_runs_an_example_query_offline(server, browser):
 
     driver, origin = browser, server
     try:
-        driver.get(origin + "/")
+        driver.get(origin + "/editor")
         wait = WebDriverWait(driver, 20)
         assert "SPARQL" in driver.title
         header = driver.find_element(By.TAG_NAME, "h1").text
