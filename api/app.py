@@ -22,12 +22,12 @@ from .backends import Backend, UpdateError, make_backend, rows_from_json
 from .catalogue import CatalogueError, Query, bind, catalogue
 from .config import Settings, settings_from_env
 from .editor import mount_editor
-from .pages import mount_pages
 from .gapformats import FORMATS as GAP_FORMATS
 from .gapformats import MEDIA_TYPES as GAP_MEDIA
 from .gapformats import render as render_gaps
 from .gaps import FILTERS, FilterError, gap_report
 from .gaps import summary as gap_summary
+from .pages import mount_pages, ontology_version
 from .servicedesc import service_description
 from .sparqltext import DatasetConflict, add_using, query_form, remote_targets
 from .store import standards_rows
@@ -231,7 +231,11 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                 return _error(406, str(exc))
         graphs = await run_in_threadpool(svc.backend.graphs)
         endpoint = svc.settings.base_url or str(request.url_for("sparql"))
-        body = service_description(endpoint, graphs, updates=bool(svc.settings.admin_token), fmt=fmt)
+        version = ontology_version()
+        site = svc.settings.base_url.rsplit("/sparql", 1)[0] + "/" if svc.settings.base_url else str(request.base_url)
+        dumps = tuple(f"{site}downloads/tanbiao-{version}.{ext}" for ext in ("ttl", "nt", "trig", "jsonld"))
+        body = service_description(endpoint, graphs, updates=bool(svc.settings.admin_token), fmt=fmt, dumps=dumps,
+                                   version=version)
         return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
     @app.get("/.well-known/void", tags=["sparql"], summary="VoID description of the dataset")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+from tanbiao.loaders import namespaces as ns
 
 __all__ = ["service_description"]
 
@@ -13,7 +14,9 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
 
 
-def service_description(endpoint: str, graphs: dict[str, int], updates: bool, fmt: str = "turtle") -> bytes:
+def service_description(endpoint: str, graphs: dict[str, int], updates: bool, fmt: str = "turtle",
+                        dumps: tuple[str, ...] = (), version: str = "") -> bytes:
+    """The service and its dataset: named graphs with their sizes, the versioned dumps, licence and IRI space."""
     g = Graph()
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -35,6 +38,17 @@ def service_description(endpoint: str, graphs: dict[str, int], updates: bool, fm
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, VOID.sparqlEndpoint, svc))
+    g.add((dataset, VOID.uriSpace, Literal(ns.BASE)))
+    g.add((dataset, VOID.exampleResource, ns.standard("GB/T 32151.1-2015")))
+    g.add((dataset, VOID.vocabulary, URIRef(str(ns.TB))))
+    g.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    g.add((dataset, DCTERMS.title, Literal("工业领域碳达峰碳中和标准体系知识图谱", lang="zh")))
+    g.add((dataset, DCTERMS.title, Literal("Knowledge graph of China's industrial carbon-peak and carbon-neutrality "
+                                           "standards system", lang="en")))
+    if version:
+        g.add((dataset, OWL.versionInfo, Literal(version)))
+    for dump in dumps:
+        g.add((dataset, VOID.dataDump, URIRef(dump)))
     default = BNode()
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))

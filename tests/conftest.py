@@ -44,6 +44,7 @@ def union_graph(built):
 
 import contextlib  # noqa: E402
 import os  # noqa: E402
+import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -126,3 +127,35 @@ def server(built, tmp_path_factory):
     """The real `tanbiao serve` on the session build (embedded on-disk store)."""
     with tanbiao_serve(built.out, tmp_path_factory.mktemp("store") / "store") as url:
         yield url
+
+
+# --- headless Chromium ---------------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
+    reason=f"browser tests need Chromium at {CHROMIUM} and chromedriver at {CHROMEDRIVER} (installed by `make test`)",
+)
+
+
+@contextlib.contextmanager
+def headless_chromium(profile: Path, size: str = "1400,1000"):
+    """A headless Chromium driven by selenium, with the DevTools network log on; quit afterwards."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--window-size={size}", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

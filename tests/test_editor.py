@@ -7,24 +7,16 @@ selenium. Skipped only when Chromium is not installed (``make`` installs it in C
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from conftest import ARTIFACTS, headless_chromium, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SCREENSHOT = ARTIFACTS / "editor.png"
 
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"the browser test needs Chromium at {CHROMIUM} (and chromedriver at {CHROMEDRIVER}): "
-           "`apt-get install -y chromium chromium-driver`",
-)
 
 
 def _free_port() -> int:
@@ -72,22 +64,8 @@ def server(built, tmp_path_factory):
 
 @pytest.fixture()
 def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with headless_chromium(tmp_path / "chromium-profile") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
 
 
 def _network_requests(driver) -> list[str]:

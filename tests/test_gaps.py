@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
+from conftest import ARTIFACTS, headless_chromium, needs_chromium
 from tanbiao.api.gaps import gap_report, summary
 from tanbiao.api.store import load_build, run_query
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -186,21 +183,12 @@ def test_cli_gaps(built, tmp_path):
     assert cli("-f", "html", "-o", str(out)).returncode == 0 and out.stat().st_size > 10_000
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="headless Chromium is installed by `make setup`")
+@needs_chromium
 def test_report_page_in_headless_chromium(server, tmp_path):
     """The HTML report renders offline: heat-map, bars and the item table; screenshot kept as an artefact."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,2000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
-    try:
+    with headless_chromium(tmp_path / "profile", "1400,2000") as driver:
         driver.get(server + "/api/gaps?format=html")
         assert "缺口分析" in driver.title or "Gap" in driver.title
         heat = driver.find_element(By.CSS_SELECTOR, "table.heat")
@@ -212,8 +200,6 @@ def test_report_page_in_headless_chromium(server, tmp_path):
         assert all(u.startswith(server) for u in resources), resources
         ARTIFACTS.mkdir(exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / "gap-report.png"))
-    finally:
-        driver.quit()
 
 
 def test_what_if_json(server):
