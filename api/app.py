@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     app = FastAPI(
         title="tanbiao 碳标 API",
-        version="0.1.0",
+        version=ontology_version(),
         description="SPARQL endpoint and query catalogue over the knowledge graph of China's industrial "
                     "carbon-peak / carbon-neutrality standards system (工业领域碳达峰碳中和标准体系).",
         lifespan=lifespan,

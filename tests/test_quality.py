@@ -17,3 +17,20 @@ def test_ruff_clean():
     r = subprocess.run([ruff, "check", "tanbiao", "loaders", "api", "tests", "bench"], cwd=ROOT,
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_versions_agree():
+    """The ontology's owl:versionInfo and versionIRI, the package version and the newest CHANGELOG entry are equal."""
+    import re
+
+    from tanbiao.api.pages import ontology_version
+
+    from tanbiao import __version__
+
+    version = ontology_version()
+    root = Path(__file__).resolve().parents[1]
+    assert __version__ == version
+    assert f'version = "{version}"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert f"<https://w3id.org/tanbiao/def/{version}>" in (root / "ontology" / "tanbiao.ttl").read_text(encoding="utf-8")
+    newest = re.search(r"^## (\S+)", (root / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
+    assert newest == version

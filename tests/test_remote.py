@@ -85,3 +85,39 @@ def test_sparql_passthrough_and_errors(remote):
     assert r.status_code == 400
     r = httpx.post(remote + "/sparql", data={"update": "CLEAR ALL"})
     assert r.status_code == 403  # read-only here as well
+
+
+# --- the federated query template ------------------------------------------------------------------------------
+
+FEDERATED = Path(__file__).resolve().parents[1] / "queries" / "federated" / "wikidata-labels.rq"
+
+
+def test_federated_template_is_refused_unless_allowed(server):
+    r = httpx.post(server + "/sparql", content=FEDERATED.read_text(encoding="utf-8"),
+                   headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 403 and "https://query.wikidata.org/sparql" in r.text and "allow-list" in r.text
+
+
+def test_federated_template_runs_when_the_endpoint_is_allowed(built, tmp_path):
+    """A loopback Oxigraph server stands in for Wikidata (tests never use the internet)."""
+    port = free_port()
+    command = [OXIGRAPH, "serve", "--location", str(tmp_path / "wd"), "--bind", f"127.0.0.1:{port}"]
+    with loopback_server(command, port, "/query?query=ASK%7B%7D") as wikidata:
+        stand_in = wikidata + "/query"
+        fixture = ('<http://www.wikidata.org/entity/Q1997> <http://www.w3.org/2000/01/rdf-schema#label> '
+                   '"carbon dioxide"@en , "二氧化碳"@zh . <http://www.wikidata.org/entity/Q45190> '
+                   '<http://www.w3.org/2000/01/rdf-schema#label> "cement"@en .')
+        assert httpx.post(wikidata + "/store?default", content=fixture,
+                          headers={"Content-Type": "text/turtle"}).status_code in (200, 201, 204)
+        query = FEDERATED.read_text(encoding="utf-8").replace("https://query.wikidata.org/sparql", stand_in)
+        settings = Settings(build_dir=built.out, store_dir=tmp_path / "store", service_allowlist=(stand_in,))
+        with serve_app(create_app(settings)) as url:
+            r = httpx.post(url + "/sparql", content=query, timeout=60,
+                           headers={"Content-Type": "application/sparql-query",
+                                    "Accept": "application/sparql-results+json"})
+            assert r.status_code == 200, r.text
+            rows = {b["concept"]["value"]: b for b in r.json()["results"]["bindings"]}
+            co2 = rows["https://w3id.org/tanbiao/concept/co2"]
+            assert co2["wikidataZh"]["value"] == "二氧化碳" and co2["wikidataEn"]["value"] == "carbon dioxide"
+            assert "wikidataEn" not in rows["https://w3id.org/tanbiao/concept/methane"]  # not in the stand-in
+            assert "wikidataEn" not in rows["https://w3id.org/tanbiao/concept/cement"]  # not in the VALUES list
