@@ -172,3 +172,20 @@ def test_failed_build_leaves_previous_build_intact(tmp_path, monkeypatch):
 def test_manifest_lists_the_copied_documents():
     for src in source_manifest():
         assert src.path.is_file() and src.path.stat().st_size > 1000
+
+
+def test_framework_figures_are_drawn_and_docs_copies_are_current(built):
+    """图1–图6 as SVG: one node per category / sub-category / topic, with standard counts; docs/figures is current."""
+    figures = built.out / "figures"
+    names = sorted(p.name for p in figures.glob("*.svg"))
+    assert names == [f"figure-{i}.svg" for i in range(1, 7)]
+    fig1 = (figures / "figure-1.svg").read_text(encoding="utf-8")
+    assert "图1 工业领域碳达峰碳中和标准体系框架" in fig1
+    assert fig1.count("<rect") == 1 + 5 + 16  # the system, its categories and sub-categories
+    assert ">85</text>" in fig1  # 核算与核查 lists 85 standards
+    fig3 = (figures / "figure-3.svg").read_text(encoding="utf-8")
+    assert "图 3 核算与核查标准子体系框架" in fig3 and "2.1.3 产品碳足迹核算" in fig3
+    docs = Path(__file__).resolve().parents[1] / "docs" / "figures"
+    for name in names:
+        assert (docs / name).read_text(encoding="utf-8") == (figures / name).read_text(encoding="utf-8"), (
+            f"docs/figures/{name} is out of date: run `tanbiao build` and copy data/build/figures/*.svg to docs/figures/")
