@@ -16,6 +16,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .config import Settings
+from .negotiation import CANONICAL
 from .sparqltext import query_form
 from .workers import QueryPool, QueryRequest, QueryResult, execute
 
@@ -132,7 +133,8 @@ class RemoteBackend:
 
     name = "remote"
     _RESULTS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-    _GRAPHS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
+    # SPARQLWrapper has no N-Triples format: the Accept header set in query() asks for it
+    _GRAPHS = {"turtle": "turtle", "ntriples": "turtle", "rdfxml": "xml", "jsonld": "json-ld"}
 
     def __init__(self, settings: Settings):
         if not settings.sparql_url:
@@ -166,6 +168,9 @@ class RemoteBackend:
         if form == "ASK" and fmt not in ("json", "xml"):
             fmt = "json"
         w.setReturnFormat((self._GRAPHS if graph_form else self._RESULTS)[fmt])
+        # content negotiation only (no format= parameter), with the exact media type asked for
+        w.setOnlyConneg(True)
+        w.addCustomHttpHeader("Accept", CANONICAL[fmt])
         try:
             response = w.query().response
             body = response.read(req.max_bytes + 1)

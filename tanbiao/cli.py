@@ -222,7 +222,8 @@ def serve_cmd(
     build_dir: Path = BuildDir,
     rebuild: bool = typer.Option(False, "--rebuild", help="Build first even if a build exists."),
 ) -> None:
-    """Serve the graph: SPARQL endpoint /sparql, editor /, API /api/… and /docs (builds first if needed).
+    """Serve the graph: home page /, a page per IRI, SPARQL endpoint /sparql, editor /editor, API /api/… and /docs
+    (builds first if needed).
 
     The store is the embedded on-disk pyoxigraph store (data/store/) unless TANBIAO_STORE=remote and
     TANBIAO_SPARQL_URL point to another SPARQL 1.1 endpoint. Other settings: TANBIAO_ADMIN_TOKEN (enables
@@ -255,7 +256,8 @@ def serve_cmd(
         application = create_app(settings)
     except (FileNotFoundError, ValueError) as exc:
         _err(str(exc))
-    typer.secho(f"tanbiao: SPARQL endpoint http://{host}:{port}/sparql · editor http://{host}:{port}/ · "
+    typer.secho(f"tanbiao: home http://{host}:{port}/ · SPARQL endpoint http://{host}:{port}/sparql · "
+                f"editor http://{host}:{port}/editor · "
                 f"API docs http://{host}:{port}/docs ({settings.store} store)", err=True, bold=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 

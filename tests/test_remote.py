@@ -121,3 +121,16 @@ def test_federated_template_runs_when_the_endpoint_is_allowed(built, tmp_path):
             assert co2["wikidataZh"]["value"] == "二氧化碳" and co2["wikidataEn"]["value"] == "carbon dioxide"
             assert "wikidataEn" not in rows["https://w3id.org/tanbiao/concept/methane"]  # not in the stand-in
             assert "wikidataEn" not in rows["https://w3id.org/tanbiao/concept/cement"]  # not in the VALUES list
+
+
+def test_entity_pages_on_the_remote_backend(remote, server):
+    """An IRI's description is a catalogue query, so the remote store answers it as the embedded one does."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    for path in ("/standard/2021-1808T-SJ", "/concept/cement-manufacturing", "/framework/2.1"):
+        got = [Graph().parse(data=httpx.get(base + path, headers={"Accept": "text/turtle"}, timeout=60).text,
+                             format="turtle") for base in (remote, server)]
+        assert len(got[0]) > 10 and isomorphic(got[0], got[1]), path
+    page = httpx.get(remote + "/standard/2021-1808T-SJ", headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 200 and "光伏组件" in page.text and "covered" in page.text
