@@ -41,8 +41,10 @@ test: setup      ## run the test suite
 lint: setup      ## ruff
 	$(BIN)/ruff check tanbiao loaders api tests bench
 
-bench: setup     ## build benchmark -> docs/benchmarks.md
+bench: setup     ## build, gap and page benchmarks -> docs/benchmarks.md (query_bench.py is longer: run it by hand)
 	$(BIN)/python bench/build_bench.py --write docs/benchmarks.md
+	$(BIN)/python bench/gap_bench.py --write docs/benchmarks.md
+	$(BIN)/python bench/pages_bench.py --write docs/benchmarks.md
 
 clean:           ## remove build output (keeps .venv)
 	rm -rf data/build data/build.* .pytest_cache
