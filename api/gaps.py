@@ -104,7 +104,7 @@ def gap_report(select: Select) -> GapReport:
         by_aspect[(r["aspectNotation"], bool(r["hasSubject"]))].append({**r, "scope": "aspect"})
 
     def verdict(key: tuple) -> tuple:
-        """Coverage, best status, matches and related standards for one (aspect, subject): items share it."""
+        """Coverage, best status, matching and related standards of one (aspect, subject): items share them."""
         matches, related = [], []
         for e in by_subject.get(key, []) + by_aspect.get((key[0], key[1] is not None), []):
             s = standards[e["std"]]
@@ -119,9 +119,9 @@ def gap_report(select: Select) -> GapReport:
         matches = _dedupe(matches)
         matched = {m["iri"] for m in matches}
         related = [r for r in _dedupe(related) if r["iri"] not in matched]
-        public = [[{k: m[k] for k in ("number", "title", "status", "match")} for m in refs]
-                  for refs in (matches, related)]
-        return coverage, best, matches, related, *public
+        public = ("number", "title", "status", "match")
+        return (coverage, best, [{k: m[k] for k in public} for m in matches],
+                [{k: r[k] for k in public} for r in related])
 
     verdicts: dict[tuple, tuple] = {}
     out = []
@@ -129,12 +129,12 @@ def gap_report(select: Select) -> GapReport:
         key = (item["aspect_node"]["notation"], (item["subject"] or {}).get("iri"))
         if key not in verdicts:
             verdicts[key] = verdict(key)
-        coverage, best, matches, related, public_matches, public_related = verdicts[key]
+        coverage, best, matches, related = verdicts[key]
         out.append({
             "direction": item["direction"], "index": item["index"], "aspect": item["aspect"],
             "aspect_node": item["aspect_node"], "industry": item["industry"], "item": item["item"],
             "subject": item["subject"], "coverage": coverage, "best_status": best,
-            "standards": public_matches, "related": public_related,
+            "standards": matches, "related": related,
             "explanation": _explain(item, coverage, matches, related),
             "source": item["source"], "iri": item["iri"],
             "industry_codes": sorted(codes.get(key[1], ()), key=_code_sort),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,6 +38,7 @@ ENTITY_ROOTS = ("standard", "number", "series", "framework", "concept", "scheme"
 PAGE = {"text/html": "html", "application/xhtml+xml": "html", **neg.GRAPHS}
 DOWNLOADS = {"tanbiao.ttl": "Turtle", "tanbiao.nt": "N-Triples", "tanbiao.trig": "TriG (named graphs)",
              "tanbiao.jsonld": "JSON-LD", "validation-report.ttl": "SHACL report (Turtle)"}
+RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 CURIES = {**{str(v): k for k, v in ns.PREFIXES.items()}, "http://rdfs.org/ns/void#": "void",
@@ -95,6 +97,7 @@ class _View:
         return {"zh": _label(self.g, p, "zh"), "en": _label(self.g, p, "en"), "curie": _curie(str(p)),
                 "href": local_path(str(p)) or str(p)}
 
+    @cached_property
     def properties(self) -> list[dict]:
         rows: dict[str, dict] = {}
         for p, o in sorted(self.g.predicate_objects(self.node), key=lambda po: (str(po[0]), str(po[1]))):
@@ -104,13 +107,16 @@ class _View:
             row["values"].append(self.link(o))
         return sorted(rows.values(), key=lambda r: (r["predicate"]["zh"] == "", r["predicate"]["curie"]))
 
+    @cached_property
     def types(self) -> list[dict]:
         return [self.link(t) for t in sorted(self.g.objects(self.node, RDF.type))]
 
+    @cached_property
     def mappings(self) -> list[dict]:
         return [{"match": _curie(str(p)), **self.link(o)}
                 for p in MATCHES for o in sorted(self.g.objects(self.node, p))]
 
+    @cached_property
     def sources(self) -> list[dict]:
         out = []
         for loc in sorted(self.g.objects(self.node, ns.TB.sourceLocation)):
@@ -121,6 +127,7 @@ class _View:
                             loc, ns.TB.inDocument) else None, "href": local_path(str(loc))})
         return out
 
+    @cached_property
     def incoming(self) -> list[dict]:
         rows: dict[str, dict] = {}
         for s, p in self.g.subject_predicates(self.node):
@@ -172,7 +179,7 @@ def mount_pages(app: FastAPI, service) -> None:
     """Register the pages; ``service(request)`` gives the app's shared service (settings, backend, gap report)."""
 
     def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
-        return HTMLResponse(_env.get_template(name).render(**ctx), status_code=status,
+        return HTMLResponse(_env.get_template(name).render(version=ontology_version(), **ctx), status_code=status,
                             headers={"Vary": "Accept"})
 
     def build_dir(request: Request) -> Path:
@@ -194,7 +201,7 @@ def mount_pages(app: FastAPI, service) -> None:
                                                                           for p in kv[0].split(".")])
         return render("home.html", summary=s, gaps=summ, directions=directions,
                       figure=figure.read_text(encoding="utf-8") if figure.is_file() else "",
-                      figures=[f"figure-{i}.svg" for i in range(2, 7)], version=version())
+                      figures=[f"figure-{i}.svg" for i in range(2, 7)])
 
     @app.get("/figures/{name}", include_in_schema=False)
     async def figure(name: str, request: Request) -> Response:
@@ -210,9 +217,10 @@ def mount_pages(app: FastAPI, service) -> None:
             path = build_dir(request) / name
             if path.is_file():
                 stem, ext = name.split(".", 1)
-                files.append({"name": f"{stem}-{version()}.{ext}", "kind": kind, "bytes": path.stat().st_size,
-                              "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
-        return render("downloads.html", files=files, version=version(), summary=summary(request))
+                stat = path.stat()
+                files.append({"name": f"{stem}-{version()}.{ext}", "kind": kind, "bytes": stat.st_size,
+                              "sha256": _sha256(path, stat.st_mtime_ns, stat.st_size)})
+        return render("downloads.html", files=files, summary=summary(request))
 
     @app.get("/downloads/{name}", include_in_schema=False)
     async def download(name: str, request: Request) -> Response:
@@ -259,7 +267,10 @@ def mount_pages(app: FastAPI, service) -> None:
         if not any(g.predicate_objects(URIRef(iri))) and not any(g.subject_predicates(URIRef(iri))):
             return not_found(request, raw)
         if fmt != "html":
-            return await _graph(request, text, fmt, media)
+            for prefix, namespace in ns.PREFIXES.items():
+                g.bind(prefix, namespace)
+            body = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+            return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
         view = _View(g, iri)
         report, _ = await svc.gaps()
         node = URIRef(iri)
@@ -267,8 +278,7 @@ def mount_pages(app: FastAPI, service) -> None:
                                                                     ("N-Triples", "ntriples"))]
         return render("entity.html", iri=iri, path=raw, zh=_label(g, node, "zh"), en=_label(g, node, "en"),
                       view=view, verdicts=_verdicts(report, iri, g), alternates=alternates,
-                      definition=[view.link(o) for o in g.objects(node, SKOS.definition)],
-                      is_external=False, version=version())
+                      definition=[view.link(o) for o in g.objects(node, SKOS.definition)])
 
     def not_found(request: Request, path: str, hint: str = "") -> Response:
         accept = request.headers.get("accept") or ""
@@ -276,8 +286,7 @@ def mount_pages(app: FastAPI, service) -> None:
         if "text/html" not in accept and accept not in ("", "*/*"):
             return Response(message + "\n", status_code=404, media_type="text/plain")
         number = path.rsplit("/", 1)[-1]
-        return render("not-found.html", 404, path=path, hint=hint, number=number, roots=ENTITY_ROOTS,
-                      version=version())
+        return render("not-found.html", 404, path=path, hint=hint, number=number, roots=ENTITY_ROOTS)
 
     for root in ENTITY_ROOTS:
         app.add_api_route(f"/{root}/{{rest:path}}", entity, methods=["GET"], include_in_schema=False)
@@ -292,6 +301,13 @@ def mount_pages(app: FastAPI, service) -> None:
         return not_found(request, request.url.path)
 
 
+@lru_cache(maxsize=32)
+def _sha256(path: Path, mtime_ns: int, size: int) -> str:
+    """A dump's digest, read once per version of the file (the key holds its modification time and size)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
 def ontology_version() -> str:
     """``owl:versionInfo`` of the ontology: the version of the published data."""
     text = (package_dir("ontology") / "tanbiao.ttl").read_text(encoding="utf-8")

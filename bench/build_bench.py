@@ -26,7 +26,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from sections import write_section  # bench/ is on sys.path when a script here runs
+from sections import publish  # bench/ is on sys.path when a script here runs
 
 MARK_BEGIN = "<!-- build-bench:begin -->"
 MARK_END = "<!-- build-bench:end -->"
@@ -129,10 +129,7 @@ def main() -> None:
         med = statistics.median(s["timings_s"][st] for s in summaries)
         lines.append(f"| {st} | {med:.2f} | {peaks.get(st, 0):.1f} |")
     lines.append(MARK_END)
-    block = "\n".join(lines)
-    print(block)
-    if args.write:
-        write_section(args.write, MARK_BEGIN, MARK_END, block, "Build")
+    publish("\n".join(lines), args.write, MARK_BEGIN, MARK_END, "Build")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import scale  # noqa: E402
-from sections import write_section  # noqa: E402
+from sections import publish  # noqa: E402
 from tanbiao.api.catalogue import bind, catalogue  # noqa: E402
 from tanbiao.api.gaps import gap_report  # noqa: E402
 from tanbiao.api.store import run_query  # noqa: E402
@@ -67,10 +67,7 @@ def main() -> None:
             print(row, flush=True)
             lines.append(row)
     lines += ["", "Target: the gap query (`gap-evidence`) under 100 ms at 1× and under 2 s at 100×.", MARK_END]
-    block = "\n".join(lines)
-    print(block)
-    if args.write:
-        write_section(args.write, MARK_BEGIN, MARK_END, block, "Gap analysis")
+    publish("\n".join(lines), args.write, MARK_BEGIN, MARK_END, "Gap analysis")
 
 
 if __name__ == "__main__":

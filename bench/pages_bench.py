@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +19,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sections import write_section  # noqa: E402
+from sections import publish  # noqa: E402
+from servers import free_port, running  # noqa: E402
 
 MARK_BEGIN, MARK_END = "<!-- pages-bench:begin -->", "<!-- pages-bench:end -->"
 CASES = [
@@ -38,49 +37,30 @@ def main() -> None:
     ap.add_argument("--build-dir", type=Path, default=Path("data/build"))
     ap.add_argument("--write", type=Path)
     args = ap.parse_args()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TANBIAO_STORE_DIR": str(Path(tmp) / "store")}
-        proc = subprocess.Popen([sys.executable, "-m", "tanbiao", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--build-dir", str(args.build_dir)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    httpx.get(base + "/health", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise SystemExit("the server did not start") from None
-                    time.sleep(0.3)
+        os.environ["TANBIAO_STORE_DIR"] = str(Path(tmp) / "store")
+        cmd = [sys.executable, "-m", "tanbiao", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--build-dir", str(args.build_dir)]
+        with running(cmd, base + "/health", Path(tmp) / "serve.log"), httpx.Client(base_url=base, timeout=60) as client:
             lines = [MARK_BEGIN, f"Measured {time.strftime('%Y-%m-%d')} with `python bench/pages_bench.py`: "
                      f"`tanbiao serve` (embedded store, 1× build), one keep-alive client, {args.runs} runs after a "
                      "warm-up (the first request of the home page computes the gap report once).", "",
                      "| path | Accept | status | bytes | p50 (ms) | slowest (ms) |", "|---|---|---|---|---|---|"]
-            with httpx.Client(base_url=base, timeout=60) as client:
-                for path, accept in CASES:
-                    client.get(path, headers={"Accept": accept})
-                    times = []
-                    for _ in range(args.runs):
-                        t0 = time.perf_counter()
-                        r = client.get(path, headers={"Accept": accept})
-                        times.append((time.perf_counter() - t0) * 1000)
-                    row = (f"| `{path}` | {accept} | {r.status_code} | {len(r.content)} | "
-                           f"{statistics.median(times):.1f} | {max(times):.1f} |")
-                    print(row, flush=True)
-                    lines.append(row)
+            for path, accept in CASES:
+                client.get(path, headers={"Accept": accept})
+                times = []
+                for _ in range(args.runs):
+                    t0 = time.perf_counter()
+                    r = client.get(path, headers={"Accept": accept})
+                    times.append((time.perf_counter() - t0) * 1000)
+                row = (f"| `{path}` | {accept} | {r.status_code} | {len(r.content)} | "
+                       f"{statistics.median(times):.1f} | {max(times):.1f} |")
+                print(row, flush=True)
+                lines.append(row)
             lines.append(MARK_END)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
-    block = "\n".join(lines)
-    print(block)
-    if args.write:
-        write_section(args.write, MARK_BEGIN, MARK_END, block, "Linked-data pages")
+    publish("\n".join(lines), args.write, MARK_BEGIN, MARK_END, "Linked-data pages")
 
 
 if __name__ == "__main__":

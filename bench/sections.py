@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["write_section"]
+__all__ = ["write_section", "publish"]
 
 
 def write_section(path: Path, begin: str, end: str, block: str, heading: str) -> None:
@@ -17,3 +17,10 @@ def write_section(path: Path, begin: str, end: str, block: str, heading: str) ->
     else:
         text = text.rstrip() + f"\n\n## {heading}\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def publish(block: str, path: Path | None, begin: str, end: str, heading: str) -> None:
+    """Print a benchmark's section and, when ``path`` is given (``--write``), put it into that file."""
+    print(block)
+    if path:
+        write_section(path, begin, end, block, heading)

@@ -121,9 +121,9 @@ def write_dumps(named: dict[URIRef, Graph], folder: Path) -> None:
     store.dump(output=str(folder / FILES["trig"]), format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
-def _ox_store(union: Graph) -> ox.Store:
-    store = ox.Store()
-    store.load(union.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+def _load(store: ox.Store, graph: Graph) -> ox.Store:
+    """Add an rdflib graph to a pyoxigraph store (where the build runs its SPARQL)."""
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -134,9 +134,8 @@ def _select(store: ox.Store, text: str) -> list[dict]:
     return [{n: s[n].value for n in names if s[n] is not None} for s in res]
 
 
-def draw_figures(union: Graph, folder: Path) -> list[str]:
+def draw_figures(store: ox.Store, folder: Path) -> list[str]:
     """The framework figures (图1–图6) as SVG files in ``folder``; returns their names."""
-    store = _ox_store(union)
     qdir = query_dir()
     rows = _select(store, (qdir / "figures" / "captions.rq").read_text(encoding="utf-8"))
     captions = {r["notation"]: r["caption"] for r in rows}
@@ -163,9 +162,8 @@ def ontology_docs(folder: Path) -> str:
     return FILES["ontology_docs"]
 
 
-def derive_links(union: Graph) -> Graph:
+def derive_links(store: ox.Store) -> Graph:
     """Links that need the whole graph (``queries/build/*.rq`` CONSTRUCT queries, run on pyoxigraph)."""
-    store = _ox_store(union)
     links = new_graph()
     for path in sorted((query_dir() / "build").glob("*.rq")):
         data = store.query(path.read_text(encoding="utf-8")).serialize(format=ox.RdfFormat.N_TRIPLES)
@@ -241,10 +239,12 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
     for g in named.values():
         union += g
     with _stage(progress, timings, "link"):
-        links = derive_links(union)
+        store = _load(ox.Store(), union)
+        links = derive_links(store)
         links += standard_aspects(union)
         named[ns.graph("links")] = links
         union += links
+        _load(store, links)
     with _stage(progress, timings, "mappings (SSSOM)"):
         try:
             linked = mappings.to_graph(mappings.load_all(), set(union.subjects(unique=True)))
@@ -253,6 +253,7 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
             raise BuildError(str(exc)) from None
         named[ns.graph("mappings")] = linked
         union += linked
+        _load(store, linked)
 
     reasoner = None
     if reason:
@@ -280,7 +281,7 @@ def _build(out: Path, sources: list[Source] | None, reason: bool, progress: Prog
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     with _stage(progress, timings, "framework figures"):
-        summary["figures"] = draw_figures(union, tmp / "figures")
+        summary["figures"] = draw_figures(store, tmp / "figures")
     with _stage(progress, timings, "ontology docs (pyLODE)"):
         ontology_docs(tmp)
     with _stage(progress, timings, "write files"):
