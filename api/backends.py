@@ -15,17 +15,15 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from tanbiao.errors import Unavailable, UpdateError
+from tanbiao.sparqltext import query_form
+
 from .config import Settings
 from .negotiation import CANONICAL
-from .sparqltext import query_form
 from .workers import QueryPool, QueryRequest, QueryResult, execute
 
 __all__ = ["Backend", "EmbeddedBackend", "RemoteBackend", "UpdateError", "make_backend", "rows_from_json",
            "prepare_store"]
-
-
-class UpdateError(ValueError):
-    """An update that could not be applied (syntax or evaluation), with the engine's message."""
 
 
 class Backend(Protocol):
@@ -65,7 +63,7 @@ def rows_from_json(body: bytes) -> list[dict]:
 def _build_id(build_dir: Path) -> str:
     trig = build_dir / "tanbiao.trig"
     if not trig.is_file():
-        raise FileNotFoundError(f"no build in {build_dir}/ (missing tanbiao.trig) — run `tanbiao build` first")
+        raise Unavailable(f"no build in {build_dir}/ (missing tanbiao.trig) — run `tanbiao build` first")
     return hashlib.sha256(trig.read_bytes()).hexdigest()
 
 
@@ -98,7 +96,7 @@ class EmbeddedBackend:
         if Path(settings.build_dir, "tanbiao.trig").is_file():
             prepare_store(Path(settings.build_dir), self.store_dir)
         elif not self.store_dir.is_dir():
-            raise FileNotFoundError(f"no build in {settings.build_dir}/ and no store in {self.store_dir}/ — "
+            raise Unavailable(f"no build in {settings.build_dir}/ and no store in {self.store_dir}/ — "
                                     "run `tanbiao build` first")
         self.pool = QueryPool(self.store_dir, settings.workers, settings.query_timeout)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tanbiao.errors import NotAcceptable
+
 __all__ = ["RESULTS", "GRAPHS", "BOOLEAN", "choose", "NotAcceptable"]
 
 # media type -> format key understood by the backends
@@ -29,9 +31,8 @@ CANONICAL = {
 }
 
 
-class NotAcceptable(ValueError):
-    def __init__(self, accept: str, offered: dict[str, str]):
-        super().__init__(f"none of the requested media types ({accept}) can be produced; "
+def _not_acceptable(accept: str, offered: dict[str, str]) -> NotAcceptable:
+    return NotAcceptable(f"none of the requested media types ({accept}) can be produced; "
                          f"available: {', '.join(dict.fromkeys(CANONICAL[v] for v in offered.values()))}")
 
 
@@ -59,7 +60,7 @@ def choose(accept: str | None, offered: dict[str, str], default: str, override: 
         keys = {v: CANONICAL[v] for v in offered.values()}
         if override in keys:
             return override, keys[override]
-        raise NotAcceptable(override, offered)
+        raise _not_acceptable(override, offered)
     if not accept or not accept.strip():
         return default, CANONICAL[default]
     for media, q in _parse(accept):
@@ -69,4 +70,4 @@ def choose(accept: str | None, offered: dict[str, str], default: str, override: 
             return offered[media], CANONICAL[offered[media]]
         if media in ("*/*", "application/*", "text/*"):
             return default, CANONICAL[default]
-    raise NotAcceptable(accept, offered)
+    raise _not_acceptable(accept, offered)

@@ -58,7 +58,7 @@ def whole_runs(runs: int) -> tuple[list[float], list[dict], int]:
 
 def stage_memory() -> dict[str, float]:
     """Peak Python heap (MiB) while each stage runs, by wrapping the build's stage timer."""
-    from tanbiao.loaders import build as b
+    from tanbiao import pipeline as b
 
     peaks: dict[str, float] = {}
     original = b._stage

@@ -21,9 +21,10 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import scale  # noqa: E402
 from sections import publish  # noqa: E402
-from tanbiao.api.catalogue import bind, catalogue  # noqa: E402
-from tanbiao.api.gaps import gap_report  # noqa: E402
-from tanbiao.api.store import run_query  # noqa: E402
+
+from tanbiao.services.catalogue import bind, catalogue  # noqa: E402
+from tanbiao.services.gaps import gap_report  # noqa: E402
+from tanbiao.store import run_query  # noqa: E402
 
 MARK_BEGIN, MARK_END = "<!-- gap-bench:begin -->", "<!-- gap-bench:end -->"
 QUERIES = ("gap-evidence", "gap-context", "items", "standards")

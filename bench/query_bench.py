@@ -100,8 +100,9 @@ SKIPPED_FILES: list[str] = []
 def catalogue_queries() -> list[tuple[str, str, str]]:
     """(name, form, text with the example values bound) for every catalogue query; a file whose header does not
     load is left out (and named in the report) rather than stopping the benchmark."""
-    from tanbiao.api.catalogue import CatalogueError, bind, catalogue, load_query
     from tanbiao.loaders.resources import query_dir
+
+    from tanbiao.services.catalogue import CatalogueError, bind, catalogue, load_query
 
     try:
         queries = list(catalogue().values())

@@ -19,19 +19,18 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from tanbiao.errors import CuratedDataError
+
 from . import namespaces as ns
 from .graphing import en, new_graph, zh
 from .namespaces import TB
 from .resources import curated_file, vocabulary
 
-__all__ = ["Concept", "Lexicon", "lexicon", "concepts_graph", "framework_labels", "CuratedDataError", "SCHEMES"]
+__all__ = ["Concept", "Lexicon", "lexicon", "concepts_graph", "framework_labels", "CuratedDataError", "SCHEMES",
+           "read_csv"]
 
 # scheme name in concepts.csv -> class of its members
 SCHEMES = {"industry": TB.Industry, "product": TB.Product, "process": TB.Process, "gas": TB.GreenhouseGas}
-
-
-class CuratedDataError(ValueError):
-    """A curated data file that breaks its own format (names the file and line)."""
 
 
 @dataclass
@@ -61,6 +60,13 @@ class Lexicon:
             for label in (c.pref_zh, *c.alt_zh):
                 self.labels.setdefault(label, c.id)
 
+    def industry(self, label: str) -> str | None:
+        """The concept for an industry as a text names it: 钢铁, 石化、化工, 装备(领域)…"""
+        for candidate in (label, label + "领域", label + "行业"):
+            if candidate in self.labels:
+                return self.labels[candidate]
+        return None
+
     def best(self, text: str) -> str | None:
         """The concept whose label is the longest one found in ``text`` (None if none is)."""
         found = [label for label in self.labels if label in text]
@@ -86,7 +92,7 @@ class Lexicon:
         return out
 
 
-def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
+def read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
     if not path.is_file():
         raise CuratedDataError(f"{path}: missing curated data file")
     with open(path, encoding="utf-8", newline="") as fh:
@@ -104,7 +110,7 @@ def _split(value: str) -> list[str]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     path = curated_file("concepts.csv")
-    rows = _read_csv(path, ["id", "scheme", "pref_zh", "pref_en", "alt_zh", "broader", "source", "justification"])
+    rows = read_csv(path, ["id", "scheme", "pref_zh", "pref_en", "alt_zh", "broader", "source", "justification"])
     concepts: dict[str, Concept] = {}
     for line, r in rows:
         if not r["id"] or not r["pref_zh"]:
@@ -164,14 +170,13 @@ def concepts_graph() -> Graph:
     return g
 
 
-def framework_labels(framework: Graph) -> Graph:
-    """English prefLabels for the framework nodes of ``framework``, matched on their zh labels."""
+def framework_labels(nodes: list[tuple[str, str]]) -> Graph:
+    """English prefLabels for framework nodes, given as (IRI, zh label) pairs, matched on their zh labels."""
     path = curated_file("framework-en.csv")
-    rows = _read_csv(path, ["zh", "en", "justification"])
+    rows = read_csv(path, ["zh", "en", "justification"])
     english = {r["zh"]: r["en"] for _line, r in rows if r["en"]}
     g = new_graph()
-    for node in framework.subjects(SKOS.inScheme, ns.framework_scheme()):
-        for label in framework.objects(node, SKOS.prefLabel):
-            if isinstance(label, Literal) and label.language == "zh" and str(label) in english:
-                g.add((node, SKOS.prefLabel, en(english[str(label)])))
+    for node, label in nodes:
+        if label in english:
+            g.add((URIRef(node), SKOS.prefLabel, en(english[label])))
     return g

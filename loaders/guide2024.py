@@ -16,7 +16,6 @@ items are the priority products (aspect 产品碳足迹核算), and a tb:Draftin
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,16 +23,23 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from tanbiao.errors import CuratedDataError, SourceError
+
 from . import namespaces as ns
-from .curated import CuratedDataError, lexicon
+from .base import Curated, SourceInfo
 from .graphing import add_document, add_location, en, new_graph, zh
 from .items import split_list
 from .namespaces import TB
-from .resources import Vocabulary, curated_file
+from .resources import curated_file
 from .targets import Target, add_targets, find_targets
-from .text import Paragraph, ParseReport, SourceError, is_blank, join_paragraphs, normalise, read_lines
+from .text import Line, Paragraph, ParseReport, is_blank, join_paragraphs, normalise, read_lines
 
-__all__ = ["Guide2024", "describe", "parse", "to_graph"]
+__all__ = ["KIND", "LOOKS_FOR", "Guide2024", "Field", "Listing", "Alignment", "describe", "detect", "parse",
+           "to_graph"]
+
+KIND = "carbon-footprint drafting guide"
+LOOKS_FOR = ("a metadata block (发文机关：… 发文字号：…), a naming rule (统一命名为《…》) and a priority product list "
+             "(优先聚焦…等重点产品)")
 
 # The labels of the MIIT page's metadata block, by the field they fill.
 _META = {
@@ -51,18 +57,54 @@ _ELEMENT_SUFFIX = re.compile(r"(?:的确定|确定)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
+_MARKERS = (re.compile(r"发文字号\s*[:：]"), re.compile(r"命名为《"), re.compile(r"等重点产品"),
+            re.compile(r"碳足迹核算规则"))
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value as the document prints it, and the line it is on."""
+
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An enumeration (priority sectors, products, required elements), the line its paragraph starts on and
+    the paragraph."""
+
+    values: tuple[str, ...] = ()
+    line: int = 0
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The standard the accounting method must be consistent with."""
+
+    number: str = ""
+    title: str = ""
+    line: int = 0
+
+
 @dataclass
 class Guide2024:
     path: str
-    metadata: dict[str, tuple[str, int]] = field(default_factory=dict)  # field -> (value, line)
+    metadata: dict[str, Field] = field(default_factory=dict)  # field name (issuer, title …) -> value
     title: str = ""
     targets: list[Target] = field(default_factory=list)
-    sectors: tuple[list[str], int] = field(default_factory=lambda: ([], 0))
-    products: tuple[list[str], int, str] = field(default_factory=lambda: ([], 0, ""))
-    name_pattern: tuple[str, int] = ("", 0)
-    align_with: tuple[str, str, int] = ("", "", 0)  # (number, title, line)
-    elements: tuple[list[str], int] = field(default_factory=lambda: ([], 0))
+    sectors: Listing = Listing()
+    products: Listing = Listing()
+    name_pattern: Field = Field("", 0)
+    align_with: Alignment = Alignment()
+    elements: Listing = Listing()
     report: ParseReport = field(default_factory=lambda: ParseReport(""))
+
+
+def detect(lines: list[Line]) -> int:
+    """How many of the markers of a carbon-footprint drafting guide the text shows."""
+    return sum(1 for marker in _MARKERS if any(marker.search(ln.text) for ln in lines))
 
 
 def _is_heading(text: str) -> bool:
@@ -75,7 +117,7 @@ def _meta_key(label: str) -> str | None:
     return next((k for k, v in _META.items() if v == label), None)
 
 
-def parse(path: str | Path, vocab: Vocabulary | None = None) -> Guide2024:
+def parse(path: str | Path, curated: Curated | None = None) -> Guide2024:
     lines = read_lines(Path(path))
     if not any(not is_blank(ln.text) for ln in lines):
         raise SourceError(f"{path}: the file is empty")
@@ -87,7 +129,7 @@ def parse(path: str | Path, vocab: Vocabulary | None = None) -> Guide2024:
         m = _META_LINE.match(text)
         key = _meta_key(m["key"]) if m else None
         if key and key not in guide.metadata:
-            guide.metadata[key] = (normalise(m["value"]), line.number)  # type: ignore[index]
+            guide.metadata[key] = Field(normalise(m["value"]), line.number)  # type: ignore[index]
             rep.count("metadata field")
             continue
         if not text.startswith("|"):
@@ -97,7 +139,7 @@ def parse(path: str | Path, vocab: Vocabulary | None = None) -> Guide2024:
     for key, label in _META.items():
         if key not in guide.metadata:
             rep.error(None, f"metadata field {label} is missing")
-    if "title" in guide.metadata and (m := re.search(r"《([^》]+)》", guide.metadata["title"][0])):
+    if "title" in guide.metadata and (m := re.search(r"《([^》]+)》", guide.metadata["title"].value)):
         guide.title = m.group(1)
 
     paragraphs = join_paragraphs(body, _is_heading)
@@ -121,14 +163,14 @@ def _lists(paragraphs: list[Paragraph], guide: Guide2024) -> None:
     rep = guide.report
     if found := _first(paragraphs, _SECTORS):
         m, p = found
-        guide.sectors = (split_list(m["list"]), p.first_line)
-        rep.count("priority sector", len(guide.sectors[0]))
+        guide.sectors = Listing(tuple(split_list(m["list"])), p.first_line, normalise(p.text))
+        rep.count("priority sector", len(guide.sectors.values))
     else:
         rep.error(None, "no priority sectors (聚焦A、B等行业) found")
     if found := _first(paragraphs, _PRODUCTS):
         m, p = found
-        guide.products = (split_list(m["list"], last_and=True), p.first_line, normalise(p.text))
-        rep.count("priority product", len(guide.products[0]))
+        guide.products = Listing(tuple(split_list(m["list"], last_and=True)), p.first_line, normalise(p.text))
+        rep.count("priority product", len(guide.products.values))
     else:
         rep.error(None, "no priority product list (优先聚焦A、B…等重点产品) found")
 
@@ -137,19 +179,19 @@ def _rules(paragraphs: list[Paragraph], guide: Guide2024) -> None:
     rep = guide.report
     if found := _first(paragraphs, _NAME_RULE):
         m, p = found
-        guide.name_pattern = (normalise(m["name"]), p.first_line)
+        guide.name_pattern = Field(normalise(m["name"]), p.first_line)
         rep.count("rule: name pattern")
     else:
         rep.error(None, "no naming rule (标准名称统一命名为《…》) found")
     if found := _first(paragraphs, _ALIGN):
         m, p = found
-        guide.align_with = (normalise(m["number"]), normalise(m["title"]), p.first_line)
+        guide.align_with = Alignment(normalise(m["number"]), normalise(m["title"]), p.first_line)
         rep.count("rule: standard to align with")
         elements = m["elements"]
         elements = elements.split("标准的", 1)[1] if "标准的" in elements else elements
         parts = [_ELEMENT_SUFFIX.sub("", e) for part in split_list(elements) for e in part.split("及")]
-        guide.elements = ([e.strip() for e in parts if e.strip()], p.first_line)
-        rep.count("rule: required element", len(guide.elements[0]))
+        guide.elements = Listing(tuple(e.strip() for e in parts if e.strip()), p.first_line, normalise(p.text))
+        rep.count("rule: required element", len(guide.elements.values))
     else:
         rep.error(None, "no alignment rule (…应与国家标准《…》（GB/T …）保持一致) found")
 
@@ -157,36 +199,31 @@ def _rules(paragraphs: list[Paragraph], guide: Guide2024) -> None:
 def describe(guide: Guide2024) -> dict:
     return {
         "title": guide.title,
-        "metadata": {_META[k]: v for k, (v, _line) in guide.metadata.items()},
+        "metadata": {_META[k]: f.value for k, f in guide.metadata.items()},
         "targets": [f"{t.year}: {t.count} {t.qualifier} {t.what}".replace("  ", " ") for t in guide.targets],
-        "priority sectors": guide.sectors[0],
-        "priority products": guide.products[0],
-        "name pattern": guide.name_pattern[0],
-        "align with": guide.align_with[0],
-        "required elements": guide.elements[0],
+        "priority sectors": list(guide.sectors.values),
+        "priority products": list(guide.products.values),
+        "name pattern": guide.name_pattern.value,
+        "align with": guide.align_with.number,
+        "required elements": list(guide.elements.values),
     }
 
 
 # --- RDF -----------------------------------------------------------------------------------
 
 
-def _element_ids() -> dict[str, tuple[str, str]]:
-    path = curated_file("pcf-elements.csv")
-    with open(path, encoding="utf-8", newline="") as fh:
-        return {r["zh"]: (r["id"], r["en"]) for r in csv.DictReader(fh)}
-
-
-def _concept(label: str) -> URIRef | None:
-    lex = lexicon()
-    cid = lex.labels.get(label) or lex.best(label)
-    return ns.concept(cid) if cid else None
-
-
-def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", origin: str = "") -> Graph:
+def to_graph(guide: Guide2024, source: SourceInfo, curated: Curated) -> Graph:
     g = new_graph()
-    meta = {k: v for k, (v, _line) in guide.metadata.items()}
-    doc = add_document(g, key, guide.title or Path(guide.path).name, title_en, origin, Path(guide.path).name,
-                       issuer=meta.get("issuer", ""), date=meta.get("published", ""))
+    key = source.key
+    lex = curated.lexicon
+
+    def concept(label: str) -> URIRef | None:
+        cid = lex.labels.get(label) or lex.best(label)
+        return ns.concept(cid) if cid else None
+
+    meta = {k: f.value for k, f in guide.metadata.items()}
+    doc = add_document(g, key, guide.title or Path(guide.path).name, source.title_en, source.origin,
+                       Path(guide.path).name, issuer=meta.get("issuer", ""), date=meta.get("published", ""))
     if "doc_number" in meta:
         g.add((doc, TB.documentNumber, Literal(meta["doc_number"])))
     if "written" in meta:
@@ -203,58 +240,54 @@ def to_graph(guide: Guide2024, key: str, vocab: Vocabulary, title_en: str = "", 
 
     add_targets(g, guide.targets, key, doc, "工作目标 / 解读")
 
-    sectors, line = guide.sectors
-    for label in sectors:
-        concept = _concept(label)
-        if concept is not None:
-            g.add((doc, TB.prioritySector, concept))
+    for label in guide.sectors.values:
+        sector = concept(label)
+        if sector is not None:
+            g.add((doc, TB.prioritySector, sector))
         g.add((doc, TB.prioritySectorLabel, zh(label)))
 
     # The product list is a priority direction of its own, coded by the document's year (next to 1.1 … 5.3).
     # Its aspect is the framework topic the document's title names (产品碳足迹核算); that link is made
     # over the whole graph by queries/build/link-title-aspects.rq.
-    products, line, quote = guide.products
+    products = guide.products
     code = meta.get("written", "")[:4] or key
     direction = ns.direction(code)
     g.add((direction, RDF.type, TB.PriorityDirection))
     g.add((direction, SKOS.notation, Literal(code)))
     g.add((direction, RDFS.label, zh(f"{guide.title}：优先产品")))
     g.add((direction, RDFS.label, en(f"Priority products of the {code} carbon-footprint accounting rules guide")))
-    g.add((direction, DCTERMS.description, zh(quote)))
-    add_location(g, direction, key, line, "解读 一", quote)
-    for k, label in enumerate(products, start=1):
+    g.add((direction, DCTERMS.description, zh(products.quote)))
+    add_location(g, direction, key, products.line, "解读 一", products.quote)
+    for k, label in enumerate(products.values, start=1):
         item = ns.item(code, k)
         g.add((item, RDF.type, TB.PriorityItem))
         g.add((item, RDFS.label, zh(label)))
         g.add((item, TB.itemIndex, Literal(k, datatype=XSD.integer)))
         g.add((item, TB.direction, direction))
-        concept = _concept(label)
-        if concept is not None:
-            g.add((item, TB.about, concept))
-        add_location(g, item, key, line, "解读 一", quote)
+        subject = concept(label)
+        if subject is not None:
+            g.add((item, TB.about, subject))
+        add_location(g, item, key, products.line, "解读 一", products.quote)
 
     rule = ns.drafting_rule(key)
-    name, name_line = guide.name_pattern
     g.add((rule, RDF.type, TB.DraftingRule))
     g.add((rule, RDFS.label, zh("重点工业产品碳足迹核算规则标准编制要求")))
     g.add((rule, RDFS.label, en("Drafting rules for carbon-footprint accounting rule standards")))
-    g.add((rule, TB.namePattern, zh(name)))
-    add_location(g, rule, key, name_line, "四、编制要求", name)
-    number, title, align_line = guide.align_with
-    if number:
-        ref = ns.reference(number)
+    g.add((rule, TB.namePattern, zh(guide.name_pattern.value)))
+    add_location(g, rule, key, guide.name_pattern.line, "四、编制要求", guide.name_pattern.value)
+    align = guide.align_with
+    if align.number:
+        ref = ns.reference(align.number)
         g.add((ref, RDF.type, TB.ReferencedStandard))
-        g.add((ref, DCTERMS.identifier, Literal(number)))
-        g.add((ref, DCTERMS.title, zh(title)))
-        g.add((ref, RDFS.label, zh(f"{number} {title}")))
+        g.add((ref, DCTERMS.identifier, Literal(align.number)))
+        g.add((ref, DCTERMS.title, zh(align.title)))
+        g.add((ref, RDFS.label, zh(f"{align.number} {align.title}")))
         g.add((rule, TB.alignWith, ref))
-    known = _element_ids()
-    elements, _ = guide.elements
-    for label in elements:
-        if label not in known:
+    for label in guide.elements.values:
+        if label not in curated.pcf_elements:
             raise CuratedDataError(f"{curated_file('pcf-elements.csv')}: no entry for required element '{label}' "
-                                   f"read from {guide.path}:{align_line}")
-        eid, english = known[label]
+                                   f"read from {guide.path}:{align.line}")
+        eid, english = curated.pcf_elements[label]
         element = ns.vocab("pcf-element", eid)
         g.add((element, RDF.type, TB.RequiredElement))
         g.add((element, RDF.type, SKOS.Concept))

@@ -8,6 +8,7 @@ from an installed wheel.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -20,7 +21,7 @@ from .namespaces import TB
 
 __all__ = [
     "package_dir", "ontology_files", "shape_files", "query_dir", "curated_file", "source_manifest",
-    "Source", "Vocabulary", "vocabulary", "ontology_graph",
+    "Source", "Vocabulary", "vocabulary", "ontology_graph", "ontology_version",
 ]
 
 
@@ -125,3 +126,11 @@ def vocabulary() -> Vocabulary:
     with open(curated_file("standard-codes.csv"), encoding="utf-8", newline="") as fh:
         codes = {r["code"]: Code(**r) for r in csv.DictReader(fh)}
     return Vocabulary(_labels(g, TB.StandardStatus), natures, levels, codes)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def ontology_version() -> str:
+    """``owl:versionInfo`` of the ontology: the version of the published data."""
+    text = (package_dir("ontology") / "tanbiao.ttl").read_text(encoding="utf-8")
+    m = re.search(r'owl:versionInfo\s+"([^"]+)"', text)
+    return m.group(1) if m else "unknown"

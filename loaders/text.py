@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tanbiao.errors import SourceError
+
 __all__ = [
     "Line", "Paragraph", "TableRow", "ParseReport", "Issue", "SourceError",
     "read_lines", "normalise", "normalise_title", "is_blank", "split_row", "is_separator_row",
-    "strip_markup", "join_paragraphs", "ends_sentence", "CN_NUMERALS", "cn_numeral_value",
+    "strip_markup", "join_paragraphs", "ends_sentence", "CN_NUMERALS", "cn_numeral_value", "read_table",
+    "map_columns", "find_appendix", "APPENDIX",
 ]
 
 # Chinese numerals as printed in headings such as 一、 / （二）.
@@ -22,10 +25,6 @@ CN_NUMERALS = "零一二三四五六七八九十"
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _BLANK = re.compile(r"^[\s\u3000\xa0\u200b]*$")
 _SENTENCE_END = tuple("。；！？：:;!?")
-
-
-class SourceError(Exception):
-    """A document that cannot be read at all (missing, not text, not this kind of document)."""
 
 
 @dataclass(frozen=True)
@@ -218,3 +217,72 @@ def cn_numeral_value(text: str) -> int | None:
     t = CN_NUMERALS.index(tens) if tens else 1
     u = CN_NUMERALS.index(units) if units else 0
     return t * 10 + u
+
+
+# --- tables ---------------------------------------------------------------------------------------------------
+
+APPENDIX = re.compile(r"^附件\s*[:：]?\s*(\d+)\s*$")
+
+
+def find_appendix(lines: list[Line], start: int, want: str) -> tuple[int, int] | None:
+    """(first, end) indexes of the appendix (``附件 N`` on a line of its own) whose title contains ``want``."""
+    for i in range(start, len(lines)):
+        if APPENDIX.match(lines[i].text.strip()):
+            nxt = next((ln for ln in lines[i + 1:] if not is_blank(ln.text)), None)
+            if nxt is not None and want in nxt.text and not nxt.text.strip().startswith("|"):
+                end = next(
+                    (j for j in range(i + 1, len(lines)) if APPENDIX.match(lines[j].text.strip())), len(lines)
+                )
+                return i, end
+    return None
+
+
+def map_columns(cells: list[str], columns: dict[str, tuple[str, ...]], required: set[str]) -> dict[str, int] | None:
+    """Column indexes by field, when ``cells`` is a header row holding at least the ``required`` fields."""
+    mapping = {}
+    for name, heads in columns.items():
+        for idx, cell in enumerate(cells):
+            if normalise(cell) in heads:
+                mapping[name] = idx
+                break
+    return mapping if required <= mapping.keys() else None
+
+
+def read_table(lines: list[Line], report: ParseReport, spec: dict[str, tuple[str, ...]], required: set[str],
+               name: str):
+    """The rows of a markdown-like table split across page breaks, as (line, row, cells by field).
+
+    Separator rows, blank page-break headers and (repeated) header rows are consumed here; columns are
+    mapped by header name (``spec``: field -> header names). A line that is not a table row comes out as
+    (line, None, None); a row with fewer cells than the header is reported and skipped.
+    """
+    columns: dict[str, int] | None = None
+    for line in lines:
+        if is_blank(line.text):
+            continue
+        row = split_row(line)
+        if row is None:
+            yield line, None, None
+            continue
+        if is_separator_row(row):
+            continue
+        if all(c == "" for c in row.cells):
+            report.count(f"{name}: blank header after page break")
+            continue
+        header = map_columns(row.cells, spec, required)
+        if header is not None:
+            if columns is not None:
+                report.count(f"{name}: repeated header row")
+            columns = header
+            continue
+        if columns is None:
+            report.error(line.number, f"table row before the table header "
+                                      f"({' | '.join(h[0] for h in spec.values())})", row.raw)
+            continue
+        width = max(columns.values()) + 1
+        if len(row.cells) < width:
+            missing = [k for k, v in columns.items() if v >= len(row.cells)]
+            report.error(line.number, f"row has {len(row.cells)} cells, the header has {width}: "
+                                      f"missing {', '.join(missing)}", row.raw)
+            continue
+        yield line, row, {k: row.cells[v] for k, v in columns.items()}

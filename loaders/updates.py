@@ -6,9 +6,10 @@ record supersedes (the plan and the published number then name one standard, who
 ``position`` (sub-category notation such as ``2.1`` or its label) and ``title`` are required for a standard
 the graph does not know yet. A malformed row is reported with its line number and skipped; the other rows load.
 
-Each file becomes its own named graph with provenance. The build then applies the records (``apply``): the
-record's status becomes the standard's current ``tb:status``; the status the guide printed stays in the
-guide's graph as ``tb:listedStatus``.
+Each file becomes its own named graph with provenance. The build then resolves the records against the whole
+graph (``tanbiao.pipeline.derive``): a record names a known standard (by its number or ``replaces``) or adds a
+new one to this file's graph; the current ``tb:status`` is derived from the latest record, else from the status
+the guide listed (``queries/build/current-status.rq``).
 """
 
 from __future__ import annotations
@@ -19,18 +20,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from tanbiao.errors import SourceError
 
 from . import namespaces as ns
-from .curated import lexicon
-from .graphing import add_document, add_location, add_number, new_graph, zh
+from .base import Curated, SourceInfo
+from .base import curated as shipped_curated
+from .graphing import add_document, add_location, new_graph, zh
 from .namespaces import TB
 from .numbers import NumberError, StandardNumber, parse_number
-from .resources import Vocabulary
-from .text import ParseReport, SourceError, normalise, normalise_title
+from .text import Line, ParseReport
 
-__all__ = ["UpdateRow", "Updates", "parse", "to_graph", "apply", "COLUMNS"]
+__all__ = ["KIND", "LOOKS_FOR", "UpdateRow", "Updates", "parse", "to_graph", "detect", "describe", "COLUMNS"]
+
+KIND = "update file"
+LOOKS_FOR = "a CSV header row with the columns number and status"
 
 COLUMNS = ("number", "title", "status", "issued", "effective", "issuer", "replaces", "position", "source_url",
            "subjects")
@@ -61,8 +67,17 @@ class Updates:
     report: ParseReport = field(default_factory=lambda: ParseReport(""))
 
 
-def parse(path: str | Path, vocab: Vocabulary | None = None, text: str | None = None) -> Updates:
+def detect(lines: list[Line]) -> int:
+    """2 when the first non-blank line is a CSV header with the required columns."""
+    first = next((ln.text for ln in lines if ln.text.strip()), "")
+    header = {h.strip() for h in next(csv.reader([first]), [])}
+    return 2 if set(REQUIRED) <= header else 0
+
+
+def parse(path: str | Path, curated: Curated | None = None, text: str | None = None) -> Updates:
     """Parse an update file (or ``text`` in the same CSV format, reported under ``path``)."""
+    curated = curated or shipped_curated()
+    vocab, lex = curated.vocab, curated.lexicon
     path = Path(path)
     if text is None:
         try:
@@ -105,13 +120,12 @@ def parse(path: str | Path, vocab: Vocabulary | None = None, text: str | None = 
                 replaces = parse_number(row["replaces"])
             except NumberError as exc:
                 problems.append(f"replaces: {exc}")
-        if vocab is not None and row.get("status") and vocab.status(row["status"]) is None:
+        if row.get("status") and vocab.status(row["status"]) is None:
             problems.append(f"status '{row['status']}' is not one of {'、'.join(vocab.statuses)}")
         for name in ("issued", "effective"):
             if row.get(name) and not _DATE.match(row[name]):
                 problems.append(f"{name} '{row[name]}' is not a date (YYYY-MM-DD)")
         subjects = tuple(s.strip() for s in row.get("subjects", "").split("|") if s.strip())
-        lex = lexicon()
         for s in subjects:
             if s not in lex.concepts and s not in lex.labels:
                 problems.append(f"subject '{s}' is neither a concept id nor a label of data/curated/concepts.csv")
@@ -131,11 +145,12 @@ def describe(updates: Updates) -> dict:
     return {"records": len(updates.rows), "skipped": len(updates.report.errors)}
 
 
-def to_graph(updates: Updates, key: str, vocab: Vocabulary, title_en: str = "", origin: str = "") -> Graph:
-    """The records as RDF (targets resolved later by ``apply``, which sees the whole graph)."""
+def to_graph(updates: Updates, source: SourceInfo, curated: Curated) -> Graph:
+    """The records as RDF (what they are about is resolved later, over the whole graph)."""
     g = new_graph()
+    key, vocab, lex = source.key, curated.vocab, curated.lexicon
     name = Path(updates.path).name
-    doc = add_document(g, key, name, title_en or f"Update records {name}", origin or name, name)
+    doc = add_document(g, key, name, source.title_en or f"Update records {name}", source.origin or name, name)
     for r in updates.rows:
         rec = ns.update_record(key, r.line)
         g.add((rec, RDF.type, TB.UpdateRecord))
@@ -155,74 +170,8 @@ def to_graph(updates: Updates, key: str, vocab: Vocabulary, title_en: str = "", 
             g.add((rec, DCTERMS.publisher, zh(r.issuer)))
         if r.source_url:
             g.add((rec, DCTERMS.source, Literal(r.source_url)))
-        lex = lexicon()
         for s in r.subjects:
             g.add((rec, TB.recordSubject, ns.concept(s if s in lex.concepts else lex.labels[s])))
         add_location(g, rec, key, r.line, "records", r.raw)
         g.add((rec, TB.inUpdateFile, doc))
     return g
-
-
-def apply(updates_graph: Graph, key: str, union: Graph, graphs: dict[str, Graph], vocab: Vocabulary,
-          report: ParseReport) -> None:
-    """Apply the records of one update file: resolve each to a standard (by ``replaces`` or by number) or create
-    one; the record's status becomes current. Changes go into ``updates_graph``; the guides' graphs only swap
-    ``tb:status`` for ``tb:listedStatus``."""
-    lex = lexicon()
-    by_identifier = {str(o): s for s, o in union.subject_objects(DCTERMS.identifier)
-                     if (s, RDF.type, TB.Standard) in union}
-    subcats = {}
-    for node in union.subjects(RDF.type, TB.SubCategory):
-        subcats[str(union.value(node, SKOS.notation))] = node
-        for label in union.objects(node, SKOS.prefLabel):
-            subcats[str(label)] = node
-    records = sorted(updates_graph.subjects(RDF.type, TB.UpdateRecord),
-                     key=lambda r: (str(updates_graph.value(r, DCTERMS.issued) or ""), str(r)))
-    for rec in records:
-        number = str(updates_graph.value(rec, TB.recordNumber))
-        replaces = updates_graph.value(rec, TB.replaces)
-        line = int(updates_graph.value(updates_graph.value(rec, TB.sourceLocation), TB.lineNumber))
-        std = by_identifier.get(number) or (by_identifier.get(str(replaces)) if replaces else None)
-        if replaces is not None and std is None:
-            report.warning(line, f"replaces '{replaces}', which no standard of the graph is known by; "
-                                 f"{number} is loaded as a new standard")
-        status = updates_graph.value(rec, TB.recordStatus)
-        if std is None:
-            title = updates_graph.value(rec, TB.recordTitle)
-            position = subcats.get(normalise(str(updates_graph.value(rec, TB.recordPosition) or "")))
-            if title is None or position is None:
-                report.error(line, f"{number} is not in the graph, and a new standard needs a title and a "
-                                   "position (sub-category notation or label); record skipped")
-                continue
-            std = ns.standard(number)
-            updates_graph.add((std, RDF.type, TB.Standard))
-            clean = normalise_title(str(title))
-            updates_graph.add((std, DCTERMS.title, zh(clean)))
-            updates_graph.add((std, RDFS.label, zh(clean)))
-            updates_graph.add((std, TB.titleAsPrinted, zh(str(title))))
-            updates_graph.add((std, TB.position, position))
-            updates_graph.add((std, TB.category, union.value(position, SKOS.broader)))
-            given = list(updates_graph.objects(rec, TB.recordSubject))
-            for concept in given or [ns.concept(cid) for cid in lex.match(clean)]:
-                updates_graph.add((std, TB.about, concept))
-            by_identifier[number] = std
-            add_number(updates_graph, std, parse_number(number), vocab, with_level=True)
-        elif number not in {str(o) for o in union.objects(std, DCTERMS.identifier)}:
-            add_number(updates_graph, std, parse_number(number), vocab, with_level=False)
-            by_identifier[number] = std
-        # the record's status is now the current one
-        for g in graphs.values():
-            for old in list(g.objects(std, TB.status)):
-                g.remove((std, TB.status, old))
-                g.add((std, TB.listedStatus, old))
-        for old in list(updates_graph.objects(std, TB.status)):
-            updates_graph.remove((std, TB.status, old))
-        updates_graph.add((std, TB.status, status))
-        updates_graph.add((std, TB.updatedBy, rec))
-        updates_graph.add((std, TB.sourceLocation, updates_graph.value(rec, TB.sourceLocation)))
-        updates_graph.add((std, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), ns.document(key)))
-        for prop in (DCTERMS.issued, TB.effective, DCTERMS.publisher):
-            value = updates_graph.value(rec, prop)
-            if value is not None:
-                updates_graph.set((std, prop, value))
-        report.count("update record applied")

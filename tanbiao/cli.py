@@ -1,18 +1,24 @@
-"""The ``tanbiao`` command line."""
+"""The ``tanbiao`` command line: thin commands over the pipeline and the domain services.
+
+Every ``TanbiaoError`` a command raises is printed once, as ``error: <message>`` (and its detail lines) on
+stderr, with the error's exit code (1 bad input or a failed build, 2 bad usage).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import json
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from tanbiao.api.store import QueryError, directions_table, items_table, load_build, run_query, standards_table
-from tanbiao.loaders.build import DEFAULT_OUT, FILES, BuildError, build
+from tanbiao.errors import FilterError, SourceError, TanbiaoError, Unavailable
+from tanbiao.pipeline import DEFAULT_OUT, FILES, build
+from tanbiao.services import rows as tables
+from tanbiao.store import load_build, run_query, selector
 
 app = typer.Typer(
     help="tanbiao (碳标): knowledge graph of China's industrial carbon-peak / carbon-neutrality standards.",
@@ -25,9 +31,26 @@ app = typer.Typer(
 BuildDir = typer.Option(DEFAULT_OUT, "--build-dir", "-b", help="Folder of the built graph (env TANBIAO_BUILD_DIR).")
 
 
-def _err(message: str, code: int = 1) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
+def _fail(exc: TanbiaoError) -> None:
+    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    for line in exc.details:
+        typer.echo(f"  {line}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def command(name: str) -> Callable:
+    """``app.command(name)``, with the one mapping of TanbiaoError to a message and exit code."""
+    def register(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except TanbiaoError as exc:
+                _fail(exc)
+
+        return app.command(name)(run)
+
+    return register
 
 
 class TableFormat(str, Enum):
@@ -37,24 +60,12 @@ class TableFormat(str, Enum):
 
 
 def _print_rows(rows: list[dict], fmt: TableFormat) -> None:
+    typer.echo(tables.write_rows(rows, fmt.value), nl=False)
     if fmt is TableFormat.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    columns = list(rows[0].keys()) if rows else []
-    flat = [{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v) for k, v in r.items()}
-            for r in rows]
-    if fmt is TableFormat.csv:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(flat)
-        typer.echo(buf.getvalue(), nl=False)
-        return
-    for r in flat:
-        typer.echo("  ".join(str(r[c]) for c in columns))
+        typer.echo()
 
 
-@app.command("build")
+@command("build")
 def build_cmd(
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder (replaced atomically on success)."),
     reason: bool = typer.Option(True, "--reason/--no-reason", help="Check consistency with HermiT (needs Java)."),
@@ -67,13 +78,7 @@ def build_cmd(
         if not quiet:
             typer.secho(f"  {msg}", err=True, dim=True)
 
-    try:
-        result = build(out, reason=reason, progress=progress, updates=updates)
-    except BuildError as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-        for line in exc.details:
-            typer.echo(f"  {line}", err=True)
-        raise typer.Exit(1) from None
+    result = build(out, reason=reason, progress=progress, updates=updates)
     s = result.summary
     typer.secho(f"Built {s['triples']} triples into {result.out}/ in {result.timings['total']:.2f} s", bold=True)
     for key in ("standards-per-category", "standards-per-status", "standards-per-level", "framework-nodes", "entities"):
@@ -93,33 +98,33 @@ def build_cmd(
         typer.echo(f"parse warnings: {len(warnings)} (see {result.out}/{FILES['parse_report']})")
 
 
-@app.command("parse")
+@command("parse")
 def parse_cmd(
-    file: Path = typer.Argument(..., help="A guide text file (UTF-8) of the kind in data/sources/."),
+    file: Path = typer.Argument(..., help="A document (UTF-8 text or an update CSV) of a kind tanbiao reads."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
-    loader: str = typer.Option("guide2023", "--loader", "-l", help="Loader module to use."),
+    loader: str | None = typer.Option(None, "--loader", "-l", help="Loader to use (guide2023, guide2024, updates); "
+                                      "default: detected from the document."),
 ) -> None:
     """Report what the loaders recognise in FILE and list, with line numbers, what they could not parse."""
-    import importlib
-
-    from tanbiao.loaders.resources import vocabulary
-    from tanbiao.loaders.text import SourceError
+    from tanbiao.loaders import base
 
     if fmt not in ("text", "json"):
-        _err(f"--format must be text or json, not '{fmt}'", 2)
-    try:
-        module = importlib.import_module(f"tanbiao.loaders.{loader}")
-    except ModuleNotFoundError:
-        _err(f"no loader '{loader}'", 2)
-    try:
-        record = module.parse(file, vocabulary())
-    except SourceError as exc:
-        _err(str(exc))
+        raise FilterError(f"--format must be text or json, not '{fmt}'")
+    if loader is not None:
+        try:
+            module = base.get(loader)
+        except SourceError as exc:
+            raise FilterError(str(exc)) from None
+    else:
+        loader, module = base.detect(file)
+    record = module.parse(file, base.curated())
     report = record.report
     if fmt == "json":
-        typer.echo(json.dumps({**report.to_dict(), **module.describe(record)}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({**report.to_dict(), "loader": loader, "kind": module.KIND, **module.describe(record)},
+                              ensure_ascii=False, indent=2))
     else:
         typer.secho(f"{file}", bold=True)
+        typer.echo(f"  kind: {module.KIND} (loader {loader})")
         for k, v in module.describe(record).items():
             typer.echo(f"  {k}: {v}")
         typer.echo("recognised:")
@@ -133,73 +138,56 @@ def parse_cmd(
         raise typer.Exit(1)
 
 
-@app.command("standards")
+@command("standards")
 def standards_cmd(
     fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
     build_dir: Path = BuildDir,
 ) -> None:
     """List the standards of the built graph (number, title, status, category, position …)."""
-    store = _store(build_dir)
-    _print_rows(standards_table(store), fmt)
+    _print_rows(tables.standards(selector(load_build(build_dir))), fmt)
 
 
-@app.command("directions")
+@command("directions")
 def directions_cmd(
     fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
     build_dir: Path = BuildDir,
 ) -> None:
     """List the priority directions (附件2, one per sub-category, and the 2024 priority-product list)."""
-    _print_rows(directions_table(_store(build_dir)), fmt)
+    _print_rows(tables.directions(selector(load_build(build_dir))), fmt)
 
 
-@app.command("items")
+@command("items")
 def items_cmd(
     fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
     direction: str | None = typer.Option(None, "--direction", "-d", help="Only this direction, e.g. 2.1 or 2024."),
     build_dir: Path = BuildDir,
 ) -> None:
     """List the priority items: direction, aspect, industry, item as written, subject concept, source."""
-    rows = items_table(_store(build_dir))
+    rows = tables.items(selector(load_build(build_dir)))
     if direction is not None:
         known = sorted({r["direction"] for r in rows})
         if direction not in known:
-            _err(f"unknown direction '{direction}'; known: {', '.join(known)}", 2)
+            raise FilterError(f"unknown direction '{direction}'; known: {', '.join(known)}")
         rows = [r for r in rows if r["direction"] == direction]
     _print_rows(rows, fmt)
 
 
-@app.command("comply")
+@command("comply")
 def comply_cmd(
     file: Path = typer.Argument(..., help="Turtle file describing one or more tb:CandidateStandard."),
 ) -> None:
     """Check candidate standards against the 2024 guide's rules for carbon-footprint accounting rule standards."""
-    from rdflib import RDF, Graph
+    from tanbiao.services.comply import comply
 
-    from tanbiao.loaders.namespaces import TB
-    from tanbiao.loaders.resources import ontology_graph, package_dir
-    from tanbiao.loaders.validation import validate
-
-    data = Graph()
-    try:
-        data.parse(file, format="turtle")
-    except FileNotFoundError:
-        _err(f"{file}: no such file")
-    except Exception as exc:  # rdflib raises several parser error types
-        _err(f"{file}: not valid Turtle ({str(exc).splitlines()[0][:300]})")
-    shapes = Graph().parse(package_dir("shapes") / "compliance-pcf-2024.ttl", format="turtle")
-    result = validate(data + ontology_graph(), shapes)
-    findings = [r for r in result.results if r.severity in ("Warning", "Violation")]
-    candidates = len(set(data.subjects(RDF.type, TB.CandidateStandard)))
-    if not candidates:
-        _err(f"{file}: no tb:CandidateStandard in the file")
-    for r in findings:
+    result = comply(file)
+    for r in result.findings:
         typer.echo(f"{r.focus_label or r.focus}: {r.message}")
-    typer.echo(f"{candidates} candidate(s), {len(findings)} finding(s)")
-    if findings:
+    typer.echo(f"{result.candidates} candidate(s), {len(result.findings)} finding(s)")
+    if result.findings:
         raise typer.Exit(1)
 
 
-@app.command("query")
+@command("query")
 def query_cmd(
     query: str = typer.Argument(..., help="A SPARQL query, or the path of a .rq file."),
     fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="Output format."),
@@ -207,15 +195,10 @@ def query_cmd(
 ) -> None:
     """Run a SPARQL query against the built graph."""
     text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
-    store = _store(build_dir)
-    try:
-        rows = run_query(store, text)
-    except QueryError as exc:
-        _err(str(exc), 2)
-    _print_rows(rows, fmt)
+    _print_rows(run_query(load_build(build_dir), text), fmt)
 
 
-@app.command("serve")
+@command("serve")
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", "-p", help="Port to listen on."),
@@ -241,44 +224,36 @@ def serve_cmd(
         try:
             probe.bind((host, port))
         except OSError as exc:
-            _err(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port")
+            raise SourceError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port") \
+                from None
     settings = settings_from_env().with_(build_dir=build_dir)
     if settings.store == "embedded" and (rebuild or not (build_dir / FILES["trig"]).is_file()):
         typer.secho(f"building the graph into {build_dir}/ first …", err=True)
-        try:
-            build(build_dir, progress=lambda m: typer.secho(f"  {m}", err=True, dim=True))
-        except BuildError as exc:
-            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-            for line in exc.details:
-                typer.echo(f"  {line}", err=True)
-            raise typer.Exit(1) from None
+        build(build_dir, progress=lambda m: typer.secho(f"  {m}", err=True, dim=True))
     try:
         application = create_app(settings)
-    except (FileNotFoundError, ValueError) as exc:
-        _err(str(exc))
+    except ValueError as exc:
+        raise SourceError(str(exc)) from None
     typer.secho(f"tanbiao: home http://{host}:{port}/ · SPARQL endpoint http://{host}:{port}/sparql · "
                 f"editor http://{host}:{port}/editor · "
                 f"API docs http://{host}:{port}/docs ({settings.store} store)", err=True, bold=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
-@app.command("push")
+@command("push")
 def push_cmd(
     url: str = typer.Argument(..., help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store"),
     build_dir: Path = BuildDir,
     token: str = typer.Option("", "--token", envvar="TANBIAO_PUSH_TOKEN", help="Bearer token, if the store needs one."),
 ) -> None:
     """Upload the build to a SPARQL server through the Graph Store Protocol (one named graph per source)."""
-    from tanbiao.api.push import PushError, push
+    from tanbiao.services.push import push
 
-    try:
-        counts = push(build_dir, url, token=token, progress=lambda m: typer.secho(f"  {m}", err=True, dim=True))
-    except (FileNotFoundError, PushError) as exc:
-        _err(str(exc))
+    counts = push(build_dir, url, token=token, progress=lambda m: typer.secho(f"  {m}", err=True, dim=True))
     typer.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {url}")
 
 
-@app.command("gaps")
+@command("gaps")
 def gaps_cmd(
     fmt: str = typer.Option("json", "--format", "-f", help="json, csv, xlsx, md or html."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (needed for xlsx)."),
@@ -294,28 +269,21 @@ def gaps_cmd(
     build_dir: Path = BuildDir,
 ) -> None:
     """Gap analysis: for every priority item a verdict (covered / partial / gap) with its evidence."""
-    from tanbiao.api.gapformats import FORMATS, render
-    from tanbiao.api.gaps import FilterError, gap_report, summary
+    from tanbiao.services.gaps import gap_report, summary
+    from tanbiao.services.reports import FORMATS, render
 
     if fmt not in FORMATS:
-        _err(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'", 2)
+        raise FilterError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
     if fmt == "xlsx" and output is None and not summary_only:
-        _err("xlsx is a binary format: give --output FILE.xlsx", 2)
-    store = _store(build_dir)
-
-    def select(q: str) -> list[dict]:
-        return run_query(store, q)
-
+        raise FilterError("xlsx is a binary format: give --output FILE.xlsx")
+    select = selector(load_build(build_dir))
     report = gap_report(select)
     summ = summary(report, select)
     if summary_only:
         typer.echo(json.dumps(summ, ensure_ascii=False, indent=2))
         return
-    try:
-        rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
-                               status=status, source=source, code=code)
-    except FilterError as exc:
-        _err(str(exc), 2)
+    rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
+                           status=status, source=source, code=code)
     data = render(rows, summ, fmt)
     if output is not None:
         output.write_bytes(data)
@@ -324,20 +292,13 @@ def gaps_cmd(
         sys.stdout.buffer.write(data)
 
 
-@app.command("summary")
+@command("summary")
 def summary_cmd(build_dir: Path = BuildDir) -> None:
     """Print the counts of the last build."""
     path = build_dir / FILES["summary"]
     if not path.is_file():
-        _err(f"no build in {build_dir}/ — run `tanbiao build` first")
+        raise Unavailable(f"no build in {build_dir}/ — run `tanbiao build` first")
     typer.echo(path.read_text(encoding="utf-8"))
-
-
-def _store(build_dir: Path):
-    try:
-        return load_build(build_dir)
-    except FileNotFoundError as exc:
-        _err(str(exc))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from tanbiao.loaders import guide2023
-from tanbiao.loaders.build import build
-from tanbiao.loaders.resources import package_dir, vocabulary
+from tanbiao.loaders.base import curated
+from tanbiao.loaders.resources import package_dir
+
+from tanbiao.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -21,7 +23,7 @@ def guide_path() -> Path:
 
 @pytest.fixture(scope="session")
 def guide() -> guide2023.Guide:
-    return guide2023.parse(GUIDE_2023, vocabulary())
+    return guide2023.parse(GUIDE_2023, curated())
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import DATA
 from tanbiao.loaders import guide2023
-from tanbiao.loaders.resources import vocabulary
+from tanbiao.loaders.base import curated
 
 
 def _direction(guide, code):
@@ -91,7 +91,7 @@ def test_every_item_is_written_in_its_direction(guide):
 
 
 def test_excerpt_rejoins_and_renumbers():
-    g = guide2023.parse(DATA / "mini-guide.txt", vocabulary())
+    g = guide2023.parse(DATA / "mini-guide.txt", curated())
     assert g.report.ok, [i.format() for i in g.report.errors]
     assert [(d.code, d.printed_row) for d in g.directions] == [("1.1", "1."), ("2.1", "2."), ("2.2", "3.")]
     d21 = g.directions[1]

@@ -29,7 +29,7 @@ def _editor_app(build_dir: Path, store_dir: Path):
     """``create_app`` with the editor mounted (unless ``create_app`` already mounts it)."""
     from tanbiao.api.app import create_app
     from tanbiao.api.config import settings_from_env
-    from tanbiao.api.editor import mount_editor
+    from tanbiao.api.routers.editor import mount_editor
 
     settings = settings_from_env({"TANBIAO_BUILD_DIR": str(build_dir), "TANBIAO_STORE_DIR": str(store_dir)})
     app = create_app(settings)

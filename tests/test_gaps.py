@@ -10,8 +10,9 @@ import sys
 import httpx
 import pytest
 from conftest import ARTIFACTS, headless_chromium, needs_chromium
-from tanbiao.api.gaps import gap_report, summary
-from tanbiao.api.store import load_build, run_query
+
+from tanbiao.services.gaps import gap_report, summary
+from tanbiao.store import load_build, run_query
 
 
 @pytest.fixture(scope="module")

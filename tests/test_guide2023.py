@@ -7,7 +7,7 @@ from collections import Counter
 
 from conftest import DATA
 from tanbiao.loaders import guide2023
-from tanbiao.loaders.resources import vocabulary
+from tanbiao.loaders.base import curated
 from tanbiao.loaders.text import normalise, read_lines
 
 # --- the real document ---------------------------------------------------------------
@@ -118,7 +118,7 @@ MINI = DATA / "mini-guide.txt"
 
 
 def test_excerpt_with_page_breaks_lone_headings_repeated_header_and_continuation():
-    g = guide2023.parse(MINI, vocabulary())
+    g = guide2023.parse(MINI, curated())
     assert g.report.ok, [i.format() for i in g.report.errors]
     assert g.title == "示例领域碳达峰碳中和标准体系建设指南（2031版）" and g.edition == "2031"
     assert [(s.notation, s.label) for s in g.subcategories] == [

@@ -12,8 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 from tanbiao.loaders import guide2024
 from tanbiao.loaders import namespaces as ns
+from tanbiao.loaders.base import curated
 from tanbiao.loaders.namespaces import TB
-from tanbiao.loaders.resources import package_dir, vocabulary
+from tanbiao.loaders.resources import package_dir
 from tanbiao.loaders.text import SourceError
 
 GUIDE_2024 = package_dir("sources") / "miit-2024-product-carbon-footprint-rules-guide.txt"
@@ -23,11 +24,11 @@ PRODUCTS = ["电力", "煤炭", "天然气", "燃油", "钢铁", "电解铝", "�
 
 @pytest.fixture(scope="module")
 def g24():
-    return guide2024.parse(GUIDE_2024, vocabulary())
+    return guide2024.parse(GUIDE_2024, curated())
 
 
 def test_metadata_block(g24):
-    meta = {k: v for k, (v, _line) in g24.metadata.items()}
+    meta = {k: f.value for k, f in g24.metadata.items()}
     assert meta == {
         "issuer": "工业和信息化部办公厅",
         "title": "工业和信息化部办公厅关于印发《重点工业产品碳足迹核算规则标准编制指南》的通知",
@@ -48,23 +49,23 @@ def test_targets(g24):
 
 
 def test_priority_sectors_and_products(g24):
-    assert g24.sectors[0] == ["钢铁", "有色金属", "石化化工", "建材", "新能源汽车", "电子电器"]
-    assert g24.products[0] == PRODUCTS
+    assert list(g24.sectors.values) == ["钢铁", "有色金属", "石化化工", "建材", "新能源汽车", "电子电器"]
+    assert list(g24.products.values) == PRODUCTS
 
 
 def test_drafting_rules(g24):
-    assert g24.name_pattern[0] == "温室气体 产品碳足迹 量化方法与要求 XX 产品"
-    assert g24.align_with[:2] == ("GB/T 24067", "温室气体产品碳足迹 量化要求和指南")
-    assert g24.elements[0] == ["产品种类选取", "功能单位或声明单位", "系统边界", "数据收集和质量", "分配", "清单计算",
+    assert g24.name_pattern.value == "温室气体 产品碳足迹 量化方法与要求 XX 产品"
+    assert (g24.align_with.number, g24.align_with.title) == ("GB/T 24067", "温室气体产品碳足迹 量化要求和指南")
+    assert list(g24.elements.values) == ["产品种类选取", "功能单位或声明单位", "系统边界", "数据收集和质量", "分配", "清单计算",
                                "结果解释", "报告", "附录"]
 
 
 def test_wrong_kind_of_document(guide_path, tmp_path):
     with pytest.raises(SourceError, match="no metadata block"):
-        guide2024.parse(guide_path, vocabulary())
+        guide2024.parse(guide_path, curated())
     damaged = tmp_path / "d.txt"
     damaged.write_text(GUIDE_2024.read_text(encoding="utf-8").replace("优先聚焦", "聚焦于"), encoding="utf-8")
-    g = guide2024.parse(damaged, vocabulary())
+    g = guide2024.parse(damaged, curated())
     assert [e.message for e in g.report.errors] == ["no priority product list (优先聚焦A、B…等重点产品) found"]
 
 
@@ -116,7 +117,7 @@ def test_shapes_agree_with_the_parsed_rule(union_graph, g24):
     ref = union_graph.value(rule, TB.alignWith)
     assert ref in set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#hasValue")))
     pattern = next(str(o) for o in shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#pattern")))
-    example = g24.name_pattern[0].replace("XX ", "水泥")
+    example = g24.name_pattern.value.replace("XX ", "水泥")
     assert re.search(pattern, example) and not re.search(pattern, "产品碳足迹 产品种类规则 平板玻璃")
 
 

@@ -139,14 +139,14 @@ def test_broken_metadata_block_names_the_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def store(built):
-    from tanbiao.api.store import load_build
+    from tanbiao.store import load_build
 
     return load_build(built.out)
 
 
 def test_mappings_query_lists_each_vocabulary(store):
-    from tanbiao.api.catalogue import bind, catalogue
-    from tanbiao.api.store import run_query
+    from tanbiao.services.catalogue import bind, catalogue
+    from tanbiao.store import run_query
 
     rows = run_query(store, bind(catalogue()["mappings"], {"target": "nace2"}))
     assert {r["target"] for r in rows} == {"nace2"}
@@ -159,8 +159,8 @@ def test_mappings_query_lists_each_vocabulary(store):
 
 
 def test_standards_by_isic_code(store):
-    from tanbiao.api.catalogue import bind, catalogue
-    from tanbiao.api.store import run_query
+    from tanbiao.services.catalogue import bind, catalogue
+    from tanbiao.store import run_query
 
     rows = run_query(store, bind(catalogue()["standards-by-industry-code"], {"code": "2394"}))
     # GB/T 32151.8-2015 温室气体排放核算与报告要求 第8部分：水泥生产企业 -> 水泥制造 -> ISIC 2394 (broadMatch)
@@ -171,8 +171,8 @@ def test_standards_by_isic_code(store):
 
 
 def test_gap_report_filters_by_industry_code(store):
-    from tanbiao.api.gaps import FilterError, gap_report
-    from tanbiao.api.store import run_query
+    from tanbiao.services.gaps import FilterError, gap_report
+    from tanbiao.store import run_query
 
     rep = gap_report(lambda q: run_query(store, q))
     steel = rep.filtered(code="C31")

@@ -112,7 +112,7 @@ def test_ontology_document(server, built):
 
 
 def test_downloads_are_versioned_and_identical_to_the_build(server, built):
-    from tanbiao.api.pages import ontology_version
+    from tanbiao.loaders.resources import ontology_version
 
     version = ontology_version()
     page = httpx.get(f"{server}/downloads").text
@@ -125,7 +125,7 @@ def test_downloads_are_versioned_and_identical_to_the_build(server, built):
 
 
 def test_void_links_the_dumps(server):
-    from tanbiao.api.pages import ontology_version
+    from tanbiao.loaders.resources import ontology_version
 
     g = Graph().parse(data=httpx.get(f"{server}/.well-known/void", headers={"Accept": "text/turtle"}).text,
                       format="turtle")

@@ -23,7 +23,7 @@ def test_versions_agree():
     """The ontology's owl:versionInfo and versionIRI, the package version and the newest CHANGELOG entry are equal."""
     import re
 
-    from tanbiao.api.pages import ontology_version
+    from tanbiao.loaders.resources import ontology_version
 
     from tanbiao import __version__
 

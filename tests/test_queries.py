@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tanbiao.api.catalogue import CatalogueError, bind, catalogue
-from tanbiao.api.catalogue_docs import render_markdown
-from tanbiao.api.store import QueryError, load_build, run_query
+
+from tanbiao.services.catalogue import CatalogueError, bind, catalogue
+from tanbiao.services.catalogue_docs import render_markdown
+from tanbiao.store import QueryError, load_build, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCEPT = "https://w3id.org/tanbiao/concept/"
@@ -547,7 +548,7 @@ def test_directions_list(store):
 def test_docs_page_is_current():
     page = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
     assert page == render_markdown(CATALOGUE), (
-        "docs/queries.md is out of date: run `python -m tanbiao.api.catalogue_docs > docs/queries.md`")
+        "docs/queries.md is out of date: run `python -m tanbiao.services.catalogue_docs > docs/queries.md`")
 
 
 def test_docs_page_content():

@@ -13,8 +13,9 @@ import httpx
 import pytest
 from conftest import free_port, loopback_server, serve_app
 from tanbiao.api.app import create_app
-from tanbiao.api.catalogue import catalogue
 from tanbiao.api.config import Settings
+
+from tanbiao.services.catalogue import catalogue
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 

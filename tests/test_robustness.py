@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import DATA
 from tanbiao.loaders import guide2023
-from tanbiao.loaders.resources import vocabulary
+from tanbiao.loaders.base import curated
 from tanbiao.loaders.text import SourceError
 
 MINI = (DATA / "mini-guide.txt").read_text(encoding="utf-8")
@@ -31,7 +31,7 @@ def _cli(*args):
 
 def test_missing_cell_is_reported_with_its_line(tmp_path):
     text = MINI.replace(ROW, "| 2 | HG/T 4487-2012 | 合成氨生产企业二氧化碳排放量计算方法 | 已发布 |")
-    g = guide2023.parse(_write(tmp_path, text), vocabulary())
+    g = guide2023.parse(_write(tmp_path, text), curated())
     errors = g.report.errors
     assert len(errors) == 1
     assert errors[0].line == _line_of(text, "HG/T 4487-2012") and "missing position" in errors[0].message
@@ -42,7 +42,7 @@ def test_missing_cell_is_reported_with_its_line(tmp_path):
 def test_duplicated_header_rows_are_skipped(tmp_path):
     header = "| 序号 | 标准编号 | 标准名称 | 状态 | 体系位置 |"
     text = MINI.replace(header, header + "\n" + header, 1)
-    g = guide2023.parse(_write(tmp_path, text), vocabulary())
+    g = guide2023.parse(_write(tmp_path, text), curated())
     assert g.report.ok and len(g.standards) == 7
     assert g.report.recognised["appendix 1: repeated header row"] == 2
 
@@ -50,7 +50,7 @@ def test_duplicated_header_rows_are_skipped(tmp_path):
 def test_truncated_file_mid_row(tmp_path):
     cut = MINI.index("| 3 | GB/T 34415-2017") + len("| 3 | GB/T 34415-2017 | 大气二氧化碳")
     text = MINI[:cut]
-    g = guide2023.parse(_write(tmp_path, text), vocabulary())
+    g = guide2023.parse(_write(tmp_path, text), curated())
     assert [e.line for e in g.report.errors] == [len(text.splitlines())]
     assert "cells" in g.report.errors[0].message
     assert len(g.standards) == 5
@@ -58,7 +58,7 @@ def test_truncated_file_mid_row(tmp_path):
 
 def test_truncated_before_the_standards_list(tmp_path):
     text = MINI[: MINI.index("附件 1")]
-    g = guide2023.parse(_write(tmp_path, text), vocabulary())
+    g = guide2023.parse(_write(tmp_path, text), curated())
     assert any("no standards list" in e.message for e in g.report.errors)
 
 
@@ -71,7 +71,7 @@ def test_truncated_before_the_standards_list(tmp_path):
 ])
 def test_bad_cells_are_named(tmp_path, old, new, message):
     text = MINI.replace(old, new, 1)
-    g = guide2023.parse(_write(tmp_path, text), vocabulary())
+    g = guide2023.parse(_write(tmp_path, text), curated())
     assert len(g.report.errors) == 1, g.report.errors
     assert message in g.report.errors[0].message
     assert g.report.errors[0].line == _line_of(text, new)
@@ -79,7 +79,7 @@ def test_bad_cells_are_named(tmp_path, old, new, message):
 
 def test_missing_subcategory_heading_is_an_error(tmp_path):
     text = MINI.replace("(2) 数据质量标准", "数据质量标准说明")
-    g = guide2023.parse(_write(tmp_path, text), vocabulary())
+    g = guide2023.parse(_write(tmp_path, text), curated())
     assert any("declares 2 sub-categories but 1" in e.message for e in g.report.errors)
 
 
@@ -93,7 +93,7 @@ def test_unreadable_or_foreign_files(tmp_path, content, message):
     path = tmp_path / "x.txt"
     path.write_bytes(content)
     with pytest.raises(SourceError) as exc:
-        guide2023.parse(path, vocabulary())
+        guide2023.parse(path, curated())
     assert message in str(exc.value)
 
 

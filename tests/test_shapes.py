@@ -16,7 +16,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from tanbiao.loaders.resources import ontology_files, query_dir
-from tanbiao.loaders.validation import Result, shapes_graph, validate
+
+from tanbiao.pipeline.validation import Result, shapes_graph, validate
 
 FIXTURES = Path(__file__).resolve().parent.parent / "shapes" / "tests"
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))

@@ -6,13 +6,9 @@ import io
 import shutil
 from dataclasses import dataclass
 
-from rdflib import Graph
+from tanbiao.errors import ReasonerUnavailable
 
 __all__ = ["ReasonerResult", "ReasonerUnavailable", "check_consistency"]
-
-
-class ReasonerUnavailable(RuntimeError):
-    """HermiT cannot run here (no Java)."""
 
 
 @dataclass
@@ -22,8 +18,8 @@ class ReasonerResult:
     triples: int
 
 
-def check_consistency(graph: Graph) -> ReasonerResult:
-    """Run HermiT on ``graph`` (ontology and data together); never modifies ``graph``."""
+def check_consistency(data: bytes, triples: int) -> ReasonerResult:
+    """Run HermiT on ``data`` (N-Triples of ontology and data together, ``triples`` of them)."""
     import owlready2
     from owlready2 import OwlReadyInconsistentOntologyError, World, sync_reasoner_hermit
 
@@ -33,13 +29,12 @@ def check_consistency(graph: Graph) -> ReasonerResult:
             "openjdk-17-jre-headless, which `make setup` does) or skip reasoning with --no-reason"
         )
     world = World()
-    data = graph.serialize(format="nt", encoding="utf-8")
     world.get_ontology("https://w3id.org/tanbiao/build").load(fileobj=io.BytesIO(data), format="ntriples")
     try:
         # xsd:date and friends are not OWL 2 datatypes; they only occur on annotations here.
         sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
     except OwlReadyInconsistentOntologyError:
-        return ReasonerResult(False, "HermiT: the ontology and data are INCONSISTENT", len(graph))
+        return ReasonerResult(False, "HermiT: the ontology and data are INCONSISTENT", triples)
     except Exception as exc:  # HermiT failed to run: a Java or OWL API error
         raise ReasonerUnavailable(f"HermiT could not run: {str(exc).strip()[:500]}") from None
-    return ReasonerResult(True, "HermiT: consistent", len(graph))
+    return ReasonerResult(True, "HermiT: consistent", triples)

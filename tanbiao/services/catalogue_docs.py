@@ -1,6 +1,6 @@
 """The query catalogue as a Markdown page, rendered from the ``#+`` headers of ``queries/*.rq``.
 
-``python -m tanbiao.api.catalogue_docs > docs/queries.md`` regenerates ``docs/queries.md``; a test fails when
+``python -m tanbiao.services.catalogue_docs > docs/queries.md`` regenerates ``docs/queries.md``; a test fails when
 the page and the catalogue differ.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 
-from tanbiao.api.catalogue import Param, Query, catalogue
+from tanbiao.services.catalogue import Param, Query, catalogue
 
 __all__ = ["TAG_ORDER", "render_markdown"]
 
@@ -38,7 +38,7 @@ _INTRO = """\
 # 查询目录 / Query catalogue
 
 <!-- Generated from the headers of queries/*.rq: do not edit by hand.
-     Regenerate with `python -m tanbiao.api.catalogue_docs > docs/queries.md`. -->
+     Regenerate with `python -m tanbiao.services.catalogue_docs > docs/queries.md`. -->
 
 Each file `queries/<name>.rq` answers one question about the standards system. The file is plain SPARQL 1.1;
 its `#+` comment header (summary, tags, parameters) is what this page is made of
@@ -58,8 +58,8 @@ query with its parameters left unbound is still valid and answers for every valu
 text as it is). From Python:
 
 ```python
-from tanbiao.api.catalogue import bind, catalogue
-from tanbiao.api.store import load_build, run_query
+from tanbiao.services.catalogue import bind, catalogue
+from tanbiao.store import load_build, run_query
 
 store = load_build("data/build")
 query = catalogue()["standards-about-concept"]

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 __all__ = ["STATIC_DIR", "mount_editor"]
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def mount_editor(app: FastAPI) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tanbiao.errors import DatasetConflict
+
 __all__ = ["Token", "tokens", "remote_targets", "add_using", "DatasetConflict", "has_dataset_clause", "query_form"]
 
 _TOKEN = re.compile(
@@ -82,10 +84,6 @@ def remote_targets(text: str) -> list[str]:
             else:
                 out.append(target.text)
     return out
-
-
-class DatasetConflict(ValueError):
-    """Protocol dataset parameters given for an update that names its own dataset (USING / WITH)."""
 
 
 def has_dataset_clause(text: str) -> bool:

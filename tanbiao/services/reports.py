@@ -1,14 +1,14 @@
-"""Gap reports as CSV, XLSX, Markdown and a bilingual offline HTML page (template in api/templates/)."""
+"""Gap reports as CSV, XLSX, Markdown and a bilingual offline HTML page (Jinja2 template
+``tanbiao/templates/gap-report.html``)."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
-from string import Template
+
+from tanbiao.templating import templates
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "render"]
 
@@ -86,70 +86,34 @@ def _md(rows: list[dict]) -> bytes:
     return (intro + head + "\n".join(lines) + "\n").encode("utf-8")
 
 
-def _e(text) -> str:
-    return html.escape(str(text if text is not None else ""))
-
-
-def _html(rows: list[dict], summary: dict) -> bytes:
-    targets = ["<table class='targets'><tr><th>目标 / target</th><th>提出 / set by</th><th>计数 / counted</th>"
-               "<th>已发布 / published</th><th>进度 / progress</th><th>说明 / counts</th></tr>"]
-    for t in summary["targets"]:
-        pct = f"{100 * t['progress']:.0f}%" if t["progress"] is not None else ""
-        targets.append(f"<tr><td>{_e(t['target'])}<br><span class='small'>{_e(t['target_en'])}</span></td>"
-                       f"<td>{_e(t['set_by'])}</td><td class='num'>{t['counted']} / {t['count']}</td>"
-                       f"<td class='num'>{t['published']}</td><td class='num'>{pct}</td>"
-                       f"<td class='small'>{_e(t['counts_what'])}</td></tr>")
-    targets.append("</table>")
-
+def _heat(rows: list[dict]) -> dict:
     cells: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in rows:
         cells[(r["industry"] or "（跨行业 / cross-industry）", r["aspect"])][r["coverage"]] += 1
     industries = sorted({k[0] for k in cells})
     aspects = sorted({k[1] for k in cells})
-    heat = ["<table class='heat'><tr><th>行业 \\ 方面 / industry \\ aspect</th>"
-            + "".join(f"<th>{_e(a)}</th>" for a in aspects) + "</tr>"]
+    table = []
     for ind in industries:
-        heat.append(f"<tr><th>{_e(ind)}</th>")
+        line = []
         for a in aspects:
             c = cells.get((ind, a))
             if not c:
-                heat.append("<td class='cell'></td>")
+                line.append(None)
                 continue
-            total = sum(c.values())
-            share = (c["covered"] + 0.5 * c["partial"]) / total
-            cls = "covered" if share >= 0.67 else ("partial" if share > 0 else "gap")
-            heat.append(f"<td class='cell {cls}' title='{_e(ind)} · {_e(a)}'>"
-                        f"{c['covered']}/{c['partial']}/{c['gap']}</td>")
-        heat.append("</tr>")
-    heat.append("</table>")
+            share = (c["covered"] + 0.5 * c["partial"]) / sum(c.values())
+            line.append({"aspect": a, "covered": c["covered"], "partial": c["partial"], "gap": c["gap"],
+                         "class": "covered" if share >= 0.67 else ("partial" if share > 0 else "gap")})
+        table.append((ind, line))
+    return {"aspects": aspects, "rows": table}
 
-    bars = ["<table><tr><th>方向 / direction</th><th>条目 / items</th><th>覆盖 / coverage</th></tr>"]
-    for d, counts in summary["by_direction"].items():
-        total = sum(counts.values()) or 1
-        spans = "".join(f"<span class='{c}' style='width:{100 * counts.get(c, 0) / total:.1f}%' "
-                        f"title='{LABELS[c]}: {counts.get(c, 0)}'></span>" for c in ("covered", "partial", "gap"))
-        bars.append(f"<tr><td>{_e(d)}</td><td>{total}</td><td><div class='bar'>{spans}</div>"
-                    f"<span class='small'>{counts.get('covered', 0)} / {counts.get('partial', 0)} / "
-                    f"{counts.get('gap', 0)}</span></td></tr>")
-    bars.append("</table>")
 
-    table = ["<table class='items'><tr><th>方向</th><th>方面 / aspect</th><th>行业 / industry</th><th>条目 / item</th>"
-             "<th>覆盖 / coverage</th><th>最佳状态 / best status</th><th>标准 / standards</th>"
-             "<th>相关 / related</th><th>说明 / explanation</th><th>来源 / source</th></tr>"]
-    for r in rows:
-        table.append(
-            f"<tr><td>{_e(r['direction'])}</td><td>{_e(r['aspect'])}</td><td>{_e(r['industry'])}</td>"
-            f"<td>{_e(r['item'])}</td><td class='coverage {r['coverage']}'>{LABELS[r['coverage']]}</td>"
-            f"<td>{_e(r['best_status'])}</td><td>{_e(_refs(r['standards']))}</td>"
-            f"<td class='small'>{_e(_refs(r['related'][:5]))}{' …' if len(r['related']) > 5 else ''}</td>"
-            f"<td>{_e(r['explanation']['zh'])}<br><span class='small'>{_e(r['explanation']['en'])}</span></td>"
-            f"<td class='small'>{_e(r['source']['document'])}:{r['source']['line']}</td></tr>")
-    table.append("</table>")
-    template = Template((Path(__file__).parent / "templates" / "gap-report.html").read_text(encoding="utf-8"))
-    page = template.substitute(
-        generated=time.strftime("%Y-%m-%d"), item_count=len(rows),
-        sources=_e(", ".join(sorted({r["source"]["document"] for r in rows}))),
-        targets="\n".join(targets), heatmap="\n".join(heat), bars="\n".join(bars), table="\n".join(table),
+def _html(rows: list[dict], summary: dict) -> bytes:
+    bars = [{"direction": d, "counts": counts, "total": sum(counts.values()) or 1}
+            for d, counts in summary["by_direction"].items()]
+    page = templates().get_template("gap-report.html").render(
+        generated=time.strftime("%Y-%m-%d"), rows=rows, sources=sorted({r["source"]["document"] for r in rows}),
+        targets=summary["targets"], heat=_heat(rows), bars=bars, coverages=("covered", "partial", "gap"),
+        labels=LABELS, refs=_refs,
     )
     return page.encode("utf-8")
 

@@ -16,22 +16,23 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from tanbiao.loaders import namespaces as ns
-from tanbiao.loaders.resources import package_dir
+from tanbiao.loaders.resources import ontology_version
 
-from . import negotiation as neg
-from .catalogue import bind, catalogue
-from .workers import QueryRequest
+from tanbiao.services.catalogue import bind, catalogue
+from tanbiao.templating import templates
 
-__all__ = ["mount_pages", "ENTITY_ROOTS", "local_path", "ontology_version"]
+from .. import negotiation as neg
+from ..service import service
+from ..workers import QueryRequest
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+__all__ = ["router", "not_found_handler", "ENTITY_ROOTS", "local_path"]
+
 # the first path segment of every IRI the build mints (loaders/namespaces.py)
 ENTITY_ROOTS = ("standard", "number", "series", "framework", "concept", "scheme", "vocab", "source", "direction",
                 "item", "target", "reference", "rule", "gbt4754-2017", "mappings", "graph", "update")
@@ -45,7 +46,6 @@ CURIES = {**{str(v): k for k, v in ns.PREFIXES.items()}, "http://rdfs.org/ns/voi
           "http://rdf-vocabulary.ddialliance.org/xkos#": "xkos"}
 
 _CODE = re.compile(r"[A-Z]?\d[\d.]*")  # framework notations (2.1.3) and industry codes (C3011, 24.10)
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
 def _label(g: Graph, node, lang: str = "zh") -> str:
@@ -175,142 +175,134 @@ def _choose(request: Request) -> tuple[str, str]:
                       request.query_params.get("format"))
 
 
-def mount_pages(app: FastAPI, service) -> None:
-    """Register the pages; ``service(request)`` gives the app's shared service (settings, backend, gap report)."""
+router = APIRouter(include_in_schema=False)
 
-    def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
-        return HTMLResponse(_env.get_template(name).render(version=ontology_version(), **ctx), status_code=status,
-                            headers={"Vary": "Accept"})
 
-    def build_dir(request: Request) -> Path:
-        return Path(service(request).settings.build_dir)
 
-    def summary(request: Request) -> dict:
-        path = build_dir(request) / "summary.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
+    return HTMLResponse(templates().get_template(name).render(version=ontology_version(), **ctx),
+                        status_code=status, headers={"Vary": "Accept"})
 
-    version = ontology_version
+def build_dir(request: Request) -> Path:
+    return Path(service(request).settings.build_dir)
 
-    @app.get("/", include_in_schema=False)
-    async def home(request: Request) -> Response:
-        svc = service(request)
-        figure = build_dir(request) / "figures" / "figure-1.svg"
-        report, summ = await svc.gaps()
-        s = summary(request)
-        directions = sorted(summ["by_direction"].items(), key=lambda kv: [int(p) if p.isdigit() else 0
-                                                                          for p in kv[0].split(".")])
-        return render("home.html", summary=s, gaps=summ, directions=directions,
-                      figure=figure.read_text(encoding="utf-8") if figure.is_file() else "",
-                      figures=[f"figure-{i}.svg" for i in range(2, 7)])
+def summary(request: Request) -> dict:
+    path = build_dir(request) / "summary.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
-    @app.get("/figures/{name}", include_in_schema=False)
-    async def figure(name: str, request: Request) -> Response:
-        path = build_dir(request) / "figures" / name
-        if not re.fullmatch(r"figure-\d+\.svg", name) or not path.is_file():
-            return not_found(request, f"/figures/{name}")
-        return FileResponse(path, media_type="image/svg+xml")
+version = ontology_version
 
-    @app.get("/downloads", include_in_schema=False)
-    async def downloads(request: Request) -> Response:
-        files = []
-        for name, kind in DOWNLOADS.items():
-            path = build_dir(request) / name
-            if path.is_file():
-                stem, ext = name.split(".", 1)
-                stat = path.stat()
-                files.append({"name": f"{stem}-{version()}.{ext}", "kind": kind, "bytes": stat.st_size,
-                              "sha256": _sha256(path, stat.st_mtime_ns, stat.st_size)})
-        return render("downloads.html", files=files, summary=summary(request))
+@router.get("/", include_in_schema=False)
+async def home(request: Request) -> Response:
+    svc = service(request)
+    figure = build_dir(request) / "figures" / "figure-1.svg"
+    report, summ = await svc.gaps()
+    s = summary(request)
+    directions = sorted(summ["by_direction"].items(), key=lambda kv: [int(p) if p.isdigit() else 0
+                                                                      for p in kv[0].split(".")])
+    return render("home.html", summary=s, gaps=summ, directions=directions,
+                  figure=figure.read_text(encoding="utf-8") if figure.is_file() else "",
+                  figures=[f"figure-{i}.svg" for i in range(2, 7)])
 
-    @app.get("/downloads/{name}", include_in_schema=False)
-    async def download(name: str, request: Request) -> Response:
-        m = re.fullmatch(r"(tanbiao|validation-report)-(?P<v>[^/]+?)\.(ttl|nt|trig|jsonld)", name)
-        if not m or m.group("v") != version():
-            return not_found(request, f"/downloads/{name}", hint=f"this server has version {version()}")
-        path = build_dir(request) / f"{m.group(1)}.{m.group(3)}"
-        media = {"ttl": "text/turtle", "nt": "application/n-triples", "trig": "application/trig",
-                 "jsonld": "application/ld+json"}[m.group(3)]
-        return FileResponse(path, media_type=media, filename=name)
+@router.get("/figures/{name}", include_in_schema=False)
+async def figure(name: str, request: Request) -> Response:
+    path = build_dir(request) / "figures" / name
+    if not re.fullmatch(r"figure-\d+\.svg", name) or not path.is_file():
+        return not_found(request, f"/figures/{name}")
+    return FileResponse(path, media_type="image/svg+xml")
 
-    @app.get("/def", include_in_schema=False)
-    async def ontology(request: Request) -> Response:
-        try:
-            fmt, media = _choose(request)
-        except neg.NotAcceptable as exc:
-            return Response(str(exc) + "\n", status_code=406, media_type="text/plain")
-        if fmt == "html":
-            path = build_dir(request) / "ontology.html"
-            return FileResponse(path, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
-        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ns.graph('ontology')}> {{ ?s ?p ?o }} }}"
-        return await _graph(request, text, fmt, media)
+@router.get("/downloads", include_in_schema=False)
+async def downloads(request: Request) -> Response:
+    files = []
+    for name, kind in DOWNLOADS.items():
+        path = build_dir(request) / name
+        if path.is_file():
+            stem, ext = name.split(".", 1)
+            stat = path.stat()
+            files.append({"name": f"{stem}-{version()}.{ext}", "kind": kind, "bytes": stat.st_size,
+                          "sha256": _sha256(path, stat.st_mtime_ns, stat.st_size)})
+    return render("downloads.html", files=files, summary=summary(request))
 
-    async def _graph(request: Request, text: str, fmt: str, media: str) -> Response:
-        svc = service(request)
-        res = await svc.run(QueryRequest(text, graph_format=fmt, max_bytes=svc.settings.max_result_bytes))
-        if res.status != 200:
-            return Response(res.body, status_code=res.status, media_type="text/plain")
-        return Response(res.body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+@router.get("/downloads/{name}", include_in_schema=False)
+async def download(name: str, request: Request) -> Response:
+    m = re.fullmatch(r"(tanbiao|validation-report)-(?P<v>[^/]+?)\.(ttl|nt|trig|jsonld)", name)
+    if not m or m.group("v") != version():
+        return not_found(request, f"/downloads/{name}", hint=f"this server has version {version()}")
+    path = build_dir(request) / f"{m.group(1)}.{m.group(3)}"
+    media = {"ttl": "text/turtle", "nt": "application/n-triples", "trig": "application/trig",
+             "jsonld": "application/ld+json"}[m.group(3)]
+    return FileResponse(path, media_type=media, filename=name)
 
-    async def entity(request: Request) -> Response:
-        raw = request.scope.get("raw_path", b"").decode("ascii", "replace") or quote(request.url.path)
-        iri = ns.BASE + raw.lstrip("/")
-        try:
-            fmt, media = _choose(request)
-        except neg.NotAcceptable as exc:
-            return Response(str(exc) + "\n", status_code=406, media_type="text/plain")
-        svc = service(request)
-        text = bind(catalogue()["entity"], {"entity": iri})
-        res = await svc.run(QueryRequest(text, graph_format="ntriples", max_bytes=svc.settings.max_result_bytes))
-        if res.status != 200:
-            return Response(res.body, status_code=res.status, media_type="text/plain")
-        g = Graph().parse(data=res.body.decode("utf-8"), format="nt")
-        if not any(g.predicate_objects(URIRef(iri))) and not any(g.subject_predicates(URIRef(iri))):
-            return not_found(request, raw)
-        if fmt != "html":
-            for prefix, namespace in ns.PREFIXES.items():
-                g.bind(prefix, namespace)
-            body = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
-            return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
-        view = _View(g, iri)
-        report, _ = await svc.gaps()
-        node = URIRef(iri)
-        alternates = [(label, f"{raw}?format={f}") for label, f in (("Turtle", "turtle"), ("JSON-LD", "jsonld"),
-                                                                    ("N-Triples", "ntriples"))]
-        return render("entity.html", iri=iri, path=raw, zh=_label(g, node, "zh"), en=_label(g, node, "en"),
-                      view=view, verdicts=_verdicts(report, iri, g), alternates=alternates,
-                      definition=[view.link(o) for o in g.objects(node, SKOS.definition)])
+@router.get("/def", include_in_schema=False)
+async def ontology(request: Request) -> Response:
+    try:
+        fmt, media = _choose(request)
+    except neg.NotAcceptable as exc:
+        return Response(str(exc) + "\n", status_code=406, media_type="text/plain")
+    if fmt == "html":
+        path = build_dir(request) / "ontology.html"
+        return FileResponse(path, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ns.graph('ontology')}> {{ ?s ?p ?o }} }}"
+    return await _graph(request, text, fmt, media)
 
-    def not_found(request: Request, path: str, hint: str = "") -> Response:
-        accept = request.headers.get("accept") or ""
-        message = f"{path} is not a resource of this graph" + (f" ({hint})" if hint else "")
-        if "text/html" not in accept and accept not in ("", "*/*"):
-            return Response(message + "\n", status_code=404, media_type="text/plain")
-        number = path.rsplit("/", 1)[-1]
-        return render("not-found.html", 404, path=path, hint=hint, number=number, roots=ENTITY_ROOTS)
+async def _graph(request: Request, text: str, fmt: str, media: str) -> Response:
+    svc = service(request)
+    res = await svc.run(QueryRequest(text, graph_format=fmt, max_bytes=svc.settings.max_result_bytes))
+    if res.status != 200:
+        return Response(res.body, status_code=res.status, media_type="text/plain")
+    return Response(res.body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
-    for root in ENTITY_ROOTS:
-        app.add_api_route(f"/{root}/{{rest:path}}", entity, methods=["GET"], include_in_schema=False)
-    for root in ("framework", "gbt4754-2017"):
-        app.add_api_route(f"/{root}", entity, methods=["GET"], include_in_schema=False)
+async def entity(request: Request) -> Response:
+    raw = request.scope.get("raw_path", b"").decode("ascii", "replace") or quote(request.url.path)
+    iri = ns.BASE + raw.lstrip("/")
+    try:
+        fmt, media = _choose(request)
+    except neg.NotAcceptable as exc:
+        return Response(str(exc) + "\n", status_code=406, media_type="text/plain")
+    svc = service(request)
+    text = bind(catalogue()["entity"], {"entity": iri})
+    res = await svc.run(QueryRequest(text, graph_format="ntriples", max_bytes=svc.settings.max_result_bytes))
+    if res.status != 200:
+        return Response(res.body, status_code=res.status, media_type="text/plain")
+    g = Graph().parse(data=res.body.decode("utf-8"), format="nt")
+    if not any(g.predicate_objects(URIRef(iri))) and not any(g.subject_predicates(URIRef(iri))):
+        return not_found(request, raw)
+    if fmt != "html":
+        for prefix, namespace in ns.PREFIXES.items():
+            g.bind(prefix, namespace)
+        body = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+        return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+    view = _View(g, iri)
+    report, _ = await svc.gaps()
+    node = URIRef(iri)
+    alternates = [(label, f"{raw}?format={f}") for label, f in (("Turtle", "turtle"), ("JSON-LD", "jsonld"),
+                                                                ("N-Triples", "ntriples"))]
+    return render("entity.html", iri=iri, path=raw, zh=_label(g, node, "zh"), en=_label(g, node, "en"),
+                  view=view, verdicts=_verdicts(report, iri, g), alternates=alternates,
+                  definition=[view.link(o) for o in g.objects(node, SKOS.definition)])
 
-    @app.exception_handler(404)
-    async def missing(request: Request, exc) -> Response:
-        detail = getattr(exc, "detail", "")
-        if request.url.path.startswith(("/api/", "/sparql")) or (detail and detail != "Not Found"):
-            return await http_exception_handler(request, exc)
-        return not_found(request, request.url.path)
+def not_found(request: Request, path: str, hint: str = "") -> Response:
+    accept = request.headers.get("accept") or ""
+    message = f"{path} is not a resource of this graph" + (f" ({hint})" if hint else "")
+    if "text/html" not in accept and accept not in ("", "*/*"):
+        return Response(message + "\n", status_code=404, media_type="text/plain")
+    number = path.rsplit("/", 1)[-1]
+    return render("not-found.html", 404, path=path, hint=hint, number=number, roots=ENTITY_ROOTS)
+
+for root in ENTITY_ROOTS:
+    router.add_api_route(f"/{root}/{{rest:path}}", entity, methods=["GET"], include_in_schema=False)
+for root in ("framework", "gbt4754-2017"):
+    router.add_api_route(f"/{root}", entity, methods=["GET"], include_in_schema=False)
+
+
+async def not_found_handler(request: Request, exc) -> Response:
+    detail = getattr(exc, "detail", "")
+    if request.url.path.startswith(("/api/", "/sparql")) or (detail and detail != "Not Found"):
+        return await http_exception_handler(request, exc)
+    return not_found(request, request.url.path)
 
 
 @lru_cache(maxsize=32)
 def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     """A dump's digest, read once per version of the file (the key holds its modification time and size)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def ontology_version() -> str:
-    """``owl:versionInfo`` of the ontology: the version of the published data."""
-    text = (package_dir("ontology") / "tanbiao.ttl").read_text(encoding="utf-8")
-    m = re.search(r'owl:versionInfo\s+"([^"]+)"', text)
-    return m.group(1) if m else "unknown"
-

@@ -24,17 +24,14 @@ import pyoxigraph as ox
 import yaml
 from tanbiao.loaders.resources import query_dir
 
-from .sparqltext import query_form
+from tanbiao.errors import CatalogueError
+from tanbiao.sparqltext import query_form
 
 __all__ = ["CatalogueError", "Param", "Query", "catalogue", "bind", "load_query"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARAM_TYPES = ("iri", "literal", "string", "integer")
 _SUMMARY_SPLIT = re.compile(r"\s*/\s*(?=[A-Za-z])")  # "中文 / English"
-
-
-class CatalogueError(ValueError):
-    """A catalogue file with a broken header, or a parameter value that does not fit its declaration."""
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+from tanbiao.errors import PushError, Unavailable
+
 __all__ = ["PushError", "push"]
-
-
-class PushError(RuntimeError):
-    pass
 
 
 def push(build_dir: Path, url: str, token: str = "", progress: Callable[[str], None] = lambda _m: None,
@@ -20,7 +18,7 @@ def push(build_dir: Path, url: str, token: str = "", progress: Callable[[str], N
     """PUT every named graph of ``build_dir/tanbiao.trig`` to ``url?graph=<name>``; returns triples per graph."""
     trig = Path(build_dir) / "tanbiao.trig"
     if not trig.is_file():
-        raise FileNotFoundError(f"no build in {build_dir}/ (missing tanbiao.trig) — run `tanbiao build` first")
+        raise Unavailable(f"no build in {build_dir}/ (missing tanbiao.trig) — run `tanbiao build` first")
     store = ox.Store()
     store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
     headers = {"Content-Type": "application/n-triples"}

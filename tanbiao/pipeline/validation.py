@@ -8,7 +8,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from .resources import query_dir, shape_files
+from tanbiao.loaders.resources import query_dir, shape_files
 
 __all__ = ["Result", "Validation", "shapes_graph", "validate"]
 

@@ -16,22 +16,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from tanbiao.errors import FilterError
+from tanbiao.store import Select
+
 from .catalogue import bind, catalogue
-from .store import items_rows, standards_rows
+from .rows import items_rows, standards_rows
 
 __all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "summary"]
 
 COVERAGES = ("covered", "partial", "gap")
 _KIND_ZH = {"broader": "上位主题（如全行业或产品大类）", "narrower": "下位主题（覆盖其一部分）"}
 FILTERS = ("direction", "aspect", "industry", "coverage", "status", "source", "code")
-Select = Callable[[str], list[dict]]
-
-
-class FilterError(ValueError):
-    """An unknown filter value; the message lists the allowed ones."""
 
 
 @dataclass

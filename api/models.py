@@ -1,0 +1,185 @@
+"""Response models of the JSON routes (they document the OpenAPI schema; the services build plain dicts of the
+same shape, and ``tests/test_api.py`` validates real responses against these models)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "Health", "QueryParam", "QueryInfo", "Position", "SourceRow", "Standard", "StandardRef", "Subject", "AspectNode",
+    "ItemSource", "GapItem", "Target", "GapSummary", "WhatIfChange", "WhatIfResult", "Verdict",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(_Model):
+    status: str
+    backend: str
+
+
+class QueryParam(_Model):
+    name: str
+    type: str
+    lang: str | None
+    required: bool
+    description: str
+    example: str | None
+
+
+class QueryInfo(_Model):
+    name: str
+    summary_zh: str
+    summary_en: str
+    tags: list[str]
+    form: str
+    path: str
+    text: str
+    params: list[QueryParam]
+
+
+class Position(_Model):
+    notation: str
+    label: str
+
+
+class SourceRow(_Model):
+    line: int | None
+    row: str | None
+
+
+class Standard(_Model):
+    number: str
+    title: str
+    status: str
+    category: str
+    position: Position
+    title_normalised: str
+    status_en: str | None
+    category_notation: str
+    aspect: str | None
+    level: str | None
+    nature: str | None
+    year: int | None
+    plan_number: str | None
+    identifiers: list[str]
+    subjects: list[str]
+    series: str | None
+    revises: str | None
+    iri: str
+    source: SourceRow
+
+
+class StandardRef(_Model):
+    number: str
+    title: str
+    status: str
+    match: str
+
+
+class Subject(_Model):
+    iri: str
+    zh: str | None
+    en: str | None
+
+
+class AspectNode(_Model):
+    notation: str | None
+    label: str | None
+
+
+class ItemSource(_Model):
+    document: str
+    line: int
+    quote: str
+
+
+class Explanation(_Model):
+    zh: str
+    en: str
+
+
+class GapItem(_Model):
+    direction: str
+    index: int
+    aspect: str | None
+    aspect_node: AspectNode
+    industry: str
+    item: str
+    subject: Subject | None
+    coverage: str
+    best_status: str | None
+    standards: list[StandardRef]
+    related: list[StandardRef]
+    explanation: Explanation
+    source: ItemSource
+    iri: str
+    industry_codes: list[str]
+
+
+class Target(_Model):
+    target: str
+    target_en: str | None
+    year: int
+    count: int
+    comparator: str
+    of: str
+    set_by: str | None
+    counted: int
+    by_status: dict[str, int]
+    published: int
+    remaining: int
+    progress: float | None
+    counts_what: str
+
+
+class ProductVerdict(_Model):
+    item: str
+    coverage: str
+    best_status: str | None
+
+
+class ProductsSummary(_Model):
+    coverage: dict[str, int]
+    items: list[ProductVerdict]
+
+
+class GapSummary(_Model):
+    items: int
+    coverage: dict[str, int]
+    by_direction: dict[str, dict[str, int]]
+    by_industry: dict[str, dict[str, int]]
+    standards_by_status: dict[str, int]
+    targets: list[Target]
+    priority_products_2024: ProductsSummary
+
+
+class Verdict(_Model):
+    coverage: str
+    best_status: str | None
+
+
+class Skipped(_Model):
+    line: int | None
+    message: str
+
+
+class WhatIfChange(_Model):
+    direction: str
+    aspect: str | None
+    industry: str
+    item: str
+    before: Verdict
+    after: Verdict
+    standards: list[StandardRef]
+    explanation: Explanation
+
+
+class WhatIfResult(_Model):
+    proposals: int
+    skipped: list[Skipped]
+    changed: list[WhatIfChange]
+    coverage_before: dict[str, int]
+    coverage_after: dict[str, int]

@@ -1,0 +1,84 @@
+"""``/api/gaps``: the gap report (JSON, CSV, XLSX, Markdown, HTML), its summary, and what-if."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from tanbiao.errors import FilterError, WhatIfError
+from tanbiao.services.gaps import FILTERS
+from tanbiao.services.reports import FORMATS, MEDIA_TYPES, render
+
+from ..models import GapItem, GapSummary, WhatIfResult
+from ..service import service
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["gaps"])
+
+
+def _gap_format(accept: str) -> str:
+    for media, fmt in (("text/html", "html"), ("text/csv", "csv"), ("text/markdown", "md"),
+                       ("spreadsheetml", "xlsx")):
+        if media in accept and "application/json" not in accept:
+            return fmt
+    return "json"
+
+
+@router.get("/api/gaps", response_model=list[GapItem],
+            summary="Gap analysis: a verdict with evidence for every priority item",
+            description="Filters: direction, aspect, industry, coverage (covered|partial|gap), status (best status, "
+                        "or none), source (document key), code (an industry code of the item's subject: GB/T 4754 "
+                        "C3011, ISIC 2394 or NACE 23.51). Formats: json (default), csv, xlsx, md, html — "
+                        "`?format=` or Accept. Unknown filter values get 400 with the allowed ones.")
+async def gaps(request: Request, direction: str | None = None, aspect: str | None = None,
+               industry: str | None = None, coverage: str | None = None, status: str | None = None,
+               source: str | None = None, code: str | None = None, format: str | None = None) -> Response:
+    unknown = sorted(set(request.query_params) - set(FILTERS) - {"format"})
+    if unknown:
+        raise FilterError(f"unknown parameter(s) {', '.join(unknown)}; filters are {', '.join(FILTERS)} and format")
+    fmt = format or _gap_format(request.headers.get("accept", ""))
+    if fmt not in FORMATS:
+        raise FilterError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
+    report, summ = await service(request).gaps()
+    rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
+                           status=status, source=source, code=code)
+    if fmt == "json":
+        return JSONResponse(rows)
+    headers = {"Content-Disposition": f'inline; filename="gaps.{fmt}"'} if fmt in ("csv", "xlsx", "md") else {}
+    return Response(render(rows, summ, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+@router.post("/api/gaps/what-if", response_model=WhatIfResult,
+             summary="Which items would change verdict with proposed standards",
+             description="Body: a JSON list of proposals, or CSV (`Content-Type: text/csv`) in the update-file "
+                         "format — number, title, status, position (sub-category notation or label), subjects "
+                         "(concept ids or labels, `|`-separated; default: the concepts the title names), "
+                         "replaces … Computed on a private copy of the build (the build's own derivation stages "
+                         "run again on it); the served store is not touched.")
+async def gaps_what_if(request: Request) -> dict:
+    from tanbiao.services.whatif import rows_to_csv, what_if
+
+    body = await request.body()
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8-sig")
+        if media in ("text/csv", "application/csv"):
+            proposals = text
+        elif media == "application/json":
+            proposals = rows_to_csv(json.loads(text))
+        else:
+            return JSONResponse({"detail": "send the proposals as application/json (a list) or text/csv"},
+                                status_code=415)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WhatIfError(f"the body is not valid {media}: {exc}") from None
+    return await run_in_threadpool(what_if, service(request).settings.build_dir, proposals)
+
+
+@router.get("/api/gaps/summary", response_model=GapSummary,
+            summary="Coverage counts and progress against the targets")
+async def gaps_summary(request: Request) -> dict:
+    return (await service(request).gaps())[1]

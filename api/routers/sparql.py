@@ -1,0 +1,141 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query; update with the admin token), and the service description."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+from tanbiao.loaders.resources import ontology_version
+
+from tanbiao.errors import DatasetConflict, UpdateError
+from tanbiao.sparqltext import add_using, query_form
+
+from .. import negotiation as neg
+from ..service import Service, service
+from ..servicedesc import service_description
+from ..workers import QueryRequest
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["sparql"])
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+async def sparql(request: Request) -> Response:
+    svc = service(request)
+    params: list[tuple[str, str]] = list(request.query_params.multi_items())
+    if request.method == "POST":
+        ctype = request.headers.get("content-type", "")
+        media, *attrs = [p.strip().lower() for p in ctype.split(";")]
+        charset = next((a.split("=", 1)[1].strip('"') for a in attrs if a.startswith("charset=")), "utf-8")
+        if charset not in ("utf-8", "utf8"):
+            return _error(400, f"only UTF-8 is accepted, not charset={charset}")
+        body = await request.body()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _error(400, "the request body is not valid UTF-8")
+        if media == "application/x-www-form-urlencoded":
+            params += parse_qsl(text, keep_blank_values=True)
+        elif media == "application/sparql-query":
+            params.append(("query", text))
+        elif media == "application/sparql-update":
+            params.append(("update", text))
+        else:
+            return _error(415, "POST bodies must be application/x-www-form-urlencoded, application/sparql-query "
+                               f"or application/sparql-update, not '{media or 'none'}'")
+    queries = [v for k, v in params if k == "query"]
+    updates = [v for k, v in params if k == "update"]
+    if queries and updates:
+        return _error(400, "a request carries either a query or an update, not both")
+    if len(queries) > 1 or len(updates) > 1:
+        return _error(400, "exactly one query (or update) per request")
+    if updates:
+        if request.method != "POST":
+            return _error(405, "updates must be sent with POST", {"Allow": "POST"})
+        return await _update(request, svc, updates[0], params)
+    if not queries:
+        return await describe_service(request, svc)
+    return await _query(request, svc, queries[0], params)
+
+
+for _method in ("GET", "POST"):
+    router.add_api_route("/sparql", sparql, methods=[_method], name="sparql",
+                         operation_id=f"sparql_{_method.lower()}",
+                         summary=f"SPARQL 1.1 Protocol endpoint ({_method}; updates with the admin token)")
+
+
+async def _query(request: Request, svc: Service, text: str, params: list[tuple[str, str]]) -> Response:
+    refused = svc.refused_targets(text)
+    if refused:
+        return _error(403, f"SERVICE to {', '.join(refused)} is not allowed: this endpoint only contacts "
+                           f"addresses on its allow-list ({', '.join(svc.settings.service_allowlist) or 'empty'})")
+    form = query_form(text)
+    offered = neg.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else (neg.BOOLEAN if form == "ASK" else neg.RESULTS)
+    default = "turtle" if offered is neg.GRAPHS else "json"
+    fmt, _media = neg.choose(request.headers.get("accept"), offered, default, request.query_params.get("format"))
+    req = QueryRequest(
+        text,
+        results_format=fmt if offered is not neg.GRAPHS else "json",
+        graph_format=fmt if offered is neg.GRAPHS else "turtle",
+        default_graphs=tuple(v for k, v in params if k == "default-graph-uri"),
+        named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),
+        base_iri=svc.settings.base_url or str(request.url_for("sparql")),
+        max_bytes=svc.settings.max_result_bytes,
+    )
+    res = await svc.run(req)
+    if res.status != 200:
+        return _error(res.status, res.body.decode("utf-8", "replace"))
+    media = neg.CANONICAL[res.format]
+    return Response(res.body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+async def _update(request: Request, svc: Service, text: str, params: list[tuple[str, str]]) -> Response:
+    token = svc.settings.admin_token
+    if not token:
+        return _error(403, "this endpoint is read-only: updates are disabled (set TANBIAO_ADMIN_TOKEN to enable)")
+    if request.headers.get("authorization", "") != f"Bearer {token}":
+        return _error(401, "updates need the admin token: Authorization: Bearer <token>",
+                      {"WWW-Authenticate": 'Bearer realm="tanbiao"'})
+    refused = svc.refused_targets(text)
+    if refused:
+        return _error(403, f"LOAD/SERVICE from {', '.join(refused)} is not allowed (not on the allow-list)")
+    using = tuple(v for k, v in params if k == "using-graph-uri")
+    using_named = tuple(v for k, v in params if k == "using-named-graph-uri")
+    base = svc.settings.base_url or str(request.url_for("sparql"))
+    try:
+        if svc.backend.name == "embedded":
+            text = add_using(text, using, using_named)
+            using, using_named = (), ()
+        await run_in_threadpool(svc.backend.update, text, using, using_named, base)
+        svc.data_changed()
+    except (DatasetConflict, UpdateError) as exc:
+        return _error(400, str(exc))
+    return Response(status_code=204)
+
+
+async def describe_service(request: Request, svc: Service) -> Response:
+    try:
+        fmt, media = neg.choose(request.headers.get("accept"), neg.GRAPHS, "turtle")
+    except neg.NotAcceptable:
+        if "text/html" not in (request.headers.get("accept") or ""):
+            raise
+        fmt, media = "turtle", "text/turtle"
+    graphs = await run_in_threadpool(svc.backend.graphs)
+    endpoint = svc.settings.base_url or str(request.url_for("sparql"))
+    version = ontology_version()
+    site = svc.settings.base_url.rsplit("/sparql", 1)[0] + "/" if svc.settings.base_url else str(request.base_url)
+    dumps = tuple(f"{site}downloads/tanbiao-{version}.{ext}" for ext in ("ttl", "nt", "trig", "jsonld"))
+    body = service_description(endpoint, graphs, updates=bool(svc.settings.admin_token), fmt=fmt, dumps=dumps,
+                               version=version)
+    return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@router.get("/.well-known/void", summary="VoID description of the dataset")
+async def void(request: Request) -> Response:
+    return await describe_service(request, service(request))

@@ -1,0 +1,127 @@
+"""The build pipeline: documents -> RDF -> reasoning -> SHACL -> files in ``data/build/``.
+
+``build()`` runs the declared stages (``stages.STAGES``) over one dataset (``context.BuildContext``), then the
+output stages into a fresh sibling folder, swapped in only when the build succeeded: a failed build leaves the
+previous one intact (the failed attempt is kept in ``<out>.failed/`` for inspection).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tanbiao.errors import BuildError, CuratedDataError, ReasonerUnavailable, SourceError
+from tanbiao.loaders import namespaces as ns
+from tanbiao.loaders.resources import Source, source_manifest
+from tanbiao.loaders.text import ParseReport
+
+from .context import BuildContext, Progress
+from .output import FILES, draw_figures, ontology_docs, write_dumps, write_reports
+from .stages import DERIVED, STAGES, run_stages
+
+__all__ = ["BuildError", "BuildResult", "build", "DEFAULT_OUT", "FILES", "STAGES", "DERIVED", "BuildContext"]
+
+DEFAULT_OUT = Path(os.environ.get("TANBIAO_BUILD_DIR", "data/build"))
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    summary: dict
+    timings: dict[str, float] = field(default_factory=dict)
+    reports: list[ParseReport] = field(default_factory=list)
+
+
+def build(
+    out: Path = DEFAULT_OUT,
+    sources: list[Source] | None = None,
+    reason: bool = True,
+    progress: Progress = lambda _m: None,
+    updates: list[Path] | None = None,
+) -> BuildResult:
+    """Build everything into ``out``; BuildError (previous build untouched) on any failure."""
+    ctx = BuildContext(sources=sources if sources is not None else source_manifest(),
+                       updates=[Path(u) for u in updates or []], reason=reason, progress=progress)
+    try:
+        return _build(Path(out), ctx)
+    except (CuratedDataError, ReasonerUnavailable, SourceError) as exc:
+        raise BuildError(str(exc), exc.details) from None
+
+
+def _timed(ctx: BuildContext, name: str):
+    class _Timer:
+        def __enter__(self):
+            ctx.progress(f"{name} …")
+            self.t0 = time.perf_counter()
+
+        def __exit__(self, *exc):
+            ctx.timings[name] = round(time.perf_counter() - self.t0, 3)
+            if exc[0] is None:
+                ctx.progress(f"{name} done in {ctx.timings[name]:.2f} s")
+            return False
+
+    return _Timer()
+
+
+def _build(out: Path, ctx: BuildContext) -> BuildResult:
+    t_start = time.perf_counter()
+    run_stages(ctx, STAGES)
+    validation, reasoner = ctx.results["validation"], ctx.results.get("reasoner")
+    summary = ctx.summary
+    summary["shacl"] = {
+        "conforms": validation.conforms, "violations": validation.violations,
+        "warnings": validation.count("Warning"), "info": validation.count("Info"),
+    }
+    summary["reasoner"] = (
+        {"consistent": reasoner.consistent, "message": reasoner.message} if reasoner else {"skipped": True}
+    )
+    summary["sources"] = [{"key": s.key, "file": s.path.name} for s in ctx.sources] + [
+        {"key": key, "file": Path(r.path).name} for key, r in ctx.update_reports.items()]
+    summary["named_graphs"] = ctx.graph_names()
+    summary["stages"] = [s.name for s in STAGES if s.name in ctx.timings]
+
+    tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    with _timed(ctx, "framework figures"):
+        summary["figures"] = draw_figures(ctx.store, tmp / "figures")
+    with _timed(ctx, "ontology docs (pyLODE)"):
+        ontology_docs(tmp)
+    with _timed(ctx, "write files"):
+        write_dumps(ctx, tmp)
+        write_reports(ctx, tmp)
+    ctx.timings["total"] = round(time.perf_counter() - t_start, 3)
+    summary["timings_s"] = ctx.timings
+    (tmp / FILES["summary"]).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    problems = []
+    if reasoner is not None and not reasoner.consistent:
+        problems.append(reasoner.message)
+    if validation.violations:
+        problems.append(f"SHACL: {validation.violations} violation(s)")
+        problems += [f"{r.focus_label or r.focus}: {r.path} {r.message}" for r in validation.results
+                     if r.severity == "Violation"][:50]
+    if problems:
+        failed = out.with_name(out.name + ".failed")
+        if failed.exists():
+            shutil.rmtree(failed)
+        tmp.rename(failed)
+        raise BuildError(f"build failed; the previous build in {out} is unchanged, this attempt is in {failed}",
+                         problems)
+    old = out.with_name(out.name + f".old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+    return BuildResult(out, summary, ctx.timings, ctx.reports)
+
+
+def graph_key(iri: str) -> str:
+    """The source key of a named graph IRI (``…/graph/links`` -> ``links``)."""
+    return iri[len(str(ns.graph(""))):]
