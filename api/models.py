@@ -58,6 +58,7 @@ class Standard(_Model):
     position: Position
     title_normalised: str
     status_en: str | None
+    status_iri: str
     category_notation: str
     aspect: str | None
     level: str | None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
-from tanbiao.loaders import namespaces as ns
+from tanbiao.loaders.resources import curated_file
 
 __all__ = ["service_description"]
 
@@ -12,6 +14,12 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
+
+
+@lru_cache(maxsize=1)
+def _dataset_description() -> Graph:
+    """The curated description of the dataset (``data/curated/dataset.ttl``: title, licence, IRI space …)."""
+    return Graph().parse(curated_file("dataset.ttl"), format="turtle")
 
 
 def service_description(endpoint: str, graphs: dict[str, int], updates: bool, fmt: str = "turtle",
@@ -38,13 +46,11 @@ def service_description(endpoint: str, graphs: dict[str, int], updates: bool, fm
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, VOID.sparqlEndpoint, svc))
-    g.add((dataset, VOID.uriSpace, Literal(ns.BASE)))
-    g.add((dataset, VOID.exampleResource, ns.standard("GB/T 32151.1-2015")))
-    g.add((dataset, VOID.vocabulary, URIRef(str(ns.TB))))
-    g.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    g.add((dataset, DCTERMS.title, Literal("工业领域碳达峰碳中和标准体系知识图谱", lang="zh")))
-    g.add((dataset, DCTERMS.title, Literal("Knowledge graph of China's industrial carbon-peak and carbon-neutrality "
-                                           "standards system", lang="en")))
+    described = _dataset_description()
+    for node in described.subjects(RDF.type, VOID.Dataset):
+        for p, o in described.predicate_objects(node):
+            if p != RDF.type:
+                g.add((dataset, p, o))
     if version:
         g.add((dataset, OWL.versionInfo, Literal(version)))
     for dump in dumps:

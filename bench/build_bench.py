@@ -58,33 +58,27 @@ def whole_runs(runs: int) -> tuple[list[float], list[dict], int]:
 
 def stage_memory() -> dict[str, float]:
     """Peak Python heap (MiB) while each stage runs, by wrapping the build's stage timer."""
-    from tanbiao import pipeline as b
+    from tanbiao import pipeline
+    from tanbiao.pipeline import stages
 
     peaks: dict[str, float] = {}
-    original = b._stage
+    original = stages.timed
 
-    def traced(progress, timings, name):
-        timer = original(progress, timings, name)
+    @contextlib.contextmanager
+    def traced(ctx, name):
+        with original(ctx, name):
+            tracemalloc.reset_peak()
+            yield
+            peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
 
-        class T:
-            def __enter__(self):
-                tracemalloc.reset_peak()
-                return timer.__enter__()
-
-            def __exit__(self, *exc):
-                peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
-                return timer.__exit__(*exc)
-
-        return T()
-
-    b._stage = traced
+    stages.timed = traced
     tracemalloc.start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            b.build(Path(tmp) / "build")
+            pipeline.build(Path(tmp) / "build")
     finally:
         tracemalloc.stop()
-        b._stage = original
+        stages.timed = original
     return peaks
 
 

@@ -156,7 +156,7 @@ def concepts_graph() -> Graph:
         if c.justification:
             g.add((c.iri, SKOS.editorialNote, en(c.justification)))
     vocab = vocabulary()
-    code_scheme = URIRef(ns.BASE + "vocab/code")
+    code_scheme = ns.vocab_scheme("code")
     for code in vocab.codes.values():
         iri = ns.vocab("code", code.code)
         g.add((iri, RDF.type, TB.StandardCode))

@@ -29,13 +29,13 @@ from .namespaces import VOID
 from .resources import package_dir
 from .text import SourceError
 
-__all__ = ["MappingSet", "parse", "load_all", "mapping_files", "to_graph", "gbt4754_graph", "PREDICATES"]
+__all__ = ["MappingSet", "parse", "load_all", "mapping_files", "to_graph", "gbt4754_graph", "gbt4754_levels",
+           "PREDICATES"]
 
 XKOS = Namespace("http://rdf-vocabulary.ddialliance.org/xkos#")
 PREDICATES = {f"skos:{p}": SKOS[p] for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
 REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification", "confidence")
 REQUIRED_META = ("mapping_set_id", "license", "curie_map")
-LEVELS = {"section": ("门类", 1), "division": ("大类", 2), "group": ("中类", 3), "class": ("小类", 4)}
 # classification namespaces whose objects get their printed code as skos:notation; NACE IRIs drop the dots of the
 # printed code (24.10 -> .../nace2/2410, 24.4 -> .../nace2/244), ISIC and GB/T 4754 IRIs end with the code as printed
 _CODES = {
@@ -183,9 +183,22 @@ def to_graph(sets: list[MappingSet], known: set[URIRef]) -> Graph:
     return g
 
 
+def gbt4754_levels(path: Path | None = None) -> dict[str, tuple[str, int]]:
+    """The levels of GB/T 4754-2017 (``gbt4754-2017-levels.csv``): name -> (中文 name, depth)."""
+    path = path or package_dir("mappings") / "gbt4754-2017-levels.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    bad = [f"{path}:{n}: depth '{r['depth']}' is not a number"
+           for n, r in enumerate(rows, 2) if not r["depth"].isdigit()]
+    if bad:
+        raise SourceError("GB/T 4754 level list has errors:\n  " + "\n  ".join(bad))
+    return {r["level"]: (r["label_zh"], int(r["depth"])) for r in rows}
+
+
 def gbt4754_graph(path: Path | None = None) -> Graph:
     """The GB/T 4754-2017 codes tanbiao uses (and their ancestors) as a SKOS scheme with XKOS levels."""
     path = path or package_dir("mappings") / "gbt4754-2017.csv"
+    levels = gbt4754_levels()
     g = new_graph()
     scheme = ns.gbt4754_scheme()
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
@@ -193,8 +206,8 @@ def gbt4754_graph(path: Path | None = None) -> Graph:
     g.add((scheme, SKOS.prefLabel, en("Industrial classification for national economic activities (GB/T 4754-2017): "
                                         "the codes tanbiao uses")))
     g.add((scheme, DCTERMS.source, Literal("data/mappings/gbt4754-2017.csv")))
-    g.add((scheme, XKOS.numberOfLevels, Literal(len(LEVELS))))
-    for name, (label_zh, depth) in LEVELS.items():
+    g.add((scheme, XKOS.numberOfLevels, Literal(len(levels))))
+    for name, (label_zh, depth) in levels.items():
         level = ns.gbt4754_level(name)
         g.add((level, RDF.type, XKOS.ClassificationLevel))
         g.add((level, XKOS.depth, Literal(depth)))
@@ -205,8 +218,8 @@ def gbt4754_graph(path: Path | None = None) -> Graph:
     codes = {r["code"] for r in rows}
     problems = []
     for number, r in enumerate(rows, start=2):
-        if r["level"] not in LEVELS:
-            problems.append(f"{path}:{number}: level: '{r['level']}' is not one of {', '.join(LEVELS)}")
+        if r["level"] not in levels:
+            problems.append(f"{path}:{number}: level: '{r['level']}' is not one of {', '.join(levels)}")
         if r["broader"] and r["broader"] not in codes:
             problems.append(f"{path}:{number}: broader: '{r['broader']}' is not a code of the file")
         if not r["code"] or not r["title_zh"]:

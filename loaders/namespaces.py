@@ -8,6 +8,7 @@ the same IRI in every build. See ``ontology/README.md`` for the IRI scheme.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -40,7 +41,7 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 __all__ = [
-    "BASE", "TB", "DCAT", "VOID", "PREFIXES", "slug",
+    "BASE", "TB", "DCAT", "VOID", "PREFIXES", "ROOTS", "SELF_ROOTS", "MintedIri", "parse", "slug",
     "standard", "number", "series", "series_part", "framework_node", "framework_scheme",
     "concept", "concept_scheme", "vocab", "document", "location", "graph",
     "direction", "item", "target", "update_record", "drafting_rule", "vocab_scheme",
@@ -62,7 +63,55 @@ def slug(text: str) -> str:
     return quote(text, safe="")
 
 
+# The IRI scheme: the first path segment of every IRI minted here, and what lives under it. Pages, the 404 page
+# and the server's routes read this registry; ``parse`` tells the kind of any IRI of the graph.
+ROOTS: dict[str, str] = {
+    "standard": "标准 / a standard (keyed by the first number it was known by)",
+    "number": "标准号或计划号 / a standard or plan number",
+    "series": "标准系列及其部分 / a standard series and its parts",
+    "framework": "标准体系框架 / the framework: categories, sub-categories, topics",
+    "concept": "主题概念 / a subject concept (industry, product, process, gas)",
+    "scheme": "概念体系 / a concept scheme",
+    "vocab": "受控词表 / a controlled vocabulary and its members",
+    "source": "来源文件及位置 / a source document and places in it",
+    "direction": "重点方向 / a priority direction",
+    "item": "重点条目 / a priority item",
+    "target": "目标 / a target a document sets",
+    "reference": "引用标准 / a standard a document refers to",
+    "rule": "编制规则 / a drafting rule",
+    "gbt4754-2017": "国民经济行业分类代码 / a GB/T 4754-2017 code",
+    "mappings": "映射集 / an SSSOM mapping set",
+    "graph": "命名图 / a named graph",
+    "update": "更新记录 / an update record",
+}
+SELF_ROOTS = ("framework", "gbt4754-2017")  # roots that are resources themselves (the framework, the code list)
+
+
+@dataclass(frozen=True)
+class MintedIri:
+    """An IRI of the graph taken apart: its root (kind) and the rest of its path (the key, as in the IRI)."""
+
+    root: str
+    rest: str
+
+    @property
+    def path(self) -> str:
+        return f"/{self.root}" + (f"/{self.rest}" if self.rest else "")
+
+
+def parse(iri: str) -> MintedIri | None:
+    """The root and key of an IRI minted here (``None`` for any other IRI, including the ontology's terms)."""
+    if not iri.startswith(BASE):
+        return None
+    root, _, rest = iri[len(BASE):].partition("/")
+    if root not in ROOTS or (not rest and root not in SELF_ROOTS):
+        return None
+    return MintedIri(root, rest)
+
+
 def _iri(path: str) -> URIRef:
+    root = path.split("/", 1)[0]
+    assert root in ROOTS, f"IRI root '{root}' is not in namespaces.ROOTS"
     return URIRef(BASE + path)
 
 

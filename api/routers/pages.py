@@ -33,9 +33,8 @@ from ..workers import QueryRequest
 
 __all__ = ["router", "not_found_handler", "ENTITY_ROOTS", "local_path"]
 
-# the first path segment of every IRI the build mints (loaders/namespaces.py)
-ENTITY_ROOTS = ("standard", "number", "series", "framework", "concept", "scheme", "vocab", "source", "direction",
-                "item", "target", "reference", "rule", "gbt4754-2017", "mappings", "graph", "update")
+# the first path segment of every IRI the build mints (the registry in loaders/namespaces.py)
+ENTITY_ROOTS = tuple(ns.ROOTS)
 PAGE = {"text/html": "html", "application/xhtml+xml": "html", **neg.GRAPHS}
 DOWNLOADS = {"tanbiao.ttl": "Turtle", "tanbiao.nt": "N-Triples", "tanbiao.trig": "TriG (named graphs)",
              "tanbiao.jsonld": "JSON-LD", "validation-report.ttl": "SHACL report (Turtle)"}
@@ -69,11 +68,11 @@ def _curie(iri: str) -> str:
 
 
 def local_path(iri: str) -> str | None:
-    """The path on this server for an IRI of the graph (``None`` for an external IRI)."""
-    if iri.startswith(ns.BASE):
-        rest = iri[len(ns.BASE):]
-        return "/" + (rest.split("#")[0] if rest.startswith("def") else rest)
-    return None
+    """The path on this server for an IRI of the graph or of the ontology (``None`` for an external IRI)."""
+    if iri.startswith(str(ns.TB)):
+        return "/def"
+    minted = ns.parse(iri)
+    return minted.path if minted else None
 
 
 class _View:
@@ -291,7 +290,7 @@ def not_found(request: Request, path: str, hint: str = "") -> Response:
 
 for root in ENTITY_ROOTS:
     router.add_api_route(f"/{root}/{{rest:path}}", entity, methods=["GET"], include_in_schema=False)
-for root in ("framework", "gbt4754-2017"):
+for root in ns.SELF_ROOTS:
     router.add_api_route(f"/{root}", entity, methods=["GET"], include_in_schema=False)
 
 

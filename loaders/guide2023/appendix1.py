@@ -12,6 +12,7 @@ published part.
 
 from __future__ import annotations
 
+from .. import namespaces as ns
 from ..numbers import PUBLISHED, NumberError, parse_number
 from ..resources import Vocabulary
 from ..text import Line, cn_numeral_value, find_appendix, normalise, read_table
@@ -167,7 +168,7 @@ def infer_series(guide: Guide, vocab: Vocabulary) -> None:
         elif st is not None and st[0] in stems:
             row.series = get(stems[st[0]], st[0])
             row.part = int(st[1]) if st[1].isdigit() else None  # 第XX部分: a new part, number not assigned yet
-        if row.part is not None and vocab.status(row.status) == vocab.status("修订中"):
+        if row.part is not None and vocab.status(row.status) == ns.vocab("status", "under-revision"):
             under_revision.append(row)
     for row in under_revision:
         assert row.series is not None and row.part is not None

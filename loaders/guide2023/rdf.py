@@ -134,7 +134,7 @@ def _standards(g: Graph, guide: Guide, key: str, curated: Curated) -> None:
                 part = _series_part(g, row.series, row.part)
                 g.add((s, TB.seriesPart, part))
                 g.add((s, TB.partNumber, Literal(row.part, datatype=XSD.integer)))
-                if vocab.status(row.status) == vocab.status("修订中"):
+                if vocab.status(row.status) == ns.vocab("status", "under-revision"):
                     g.add((s, TB.revisesPart, part))
         if row.revises is not None:
             g.add((s, TB.revises, ns.standard(row.revises.number)))

@@ -19,6 +19,7 @@ from tanbiao.loaders import namespaces as ns
 from tanbiao.loaders.resources import Source, source_manifest
 from tanbiao.loaders.text import ParseReport
 
+from . import stages
 from .context import BuildContext, Progress
 from .output import FILES, draw_figures, ontology_docs, write_dumps, write_reports
 from .stages import DERIVED, STAGES, run_stages
@@ -52,21 +53,6 @@ def build(
         raise BuildError(str(exc), exc.details) from None
 
 
-def _timed(ctx: BuildContext, name: str):
-    class _Timer:
-        def __enter__(self):
-            ctx.progress(f"{name} …")
-            self.t0 = time.perf_counter()
-
-        def __exit__(self, *exc):
-            ctx.timings[name] = round(time.perf_counter() - self.t0, 3)
-            if exc[0] is None:
-                ctx.progress(f"{name} done in {ctx.timings[name]:.2f} s")
-            return False
-
-    return _Timer()
-
-
 def _build(out: Path, ctx: BuildContext) -> BuildResult:
     t_start = time.perf_counter()
     run_stages(ctx, STAGES)
@@ -88,11 +74,11 @@ def _build(out: Path, ctx: BuildContext) -> BuildResult:
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    with _timed(ctx, "framework figures"):
+    with stages.timed(ctx, "framework figures"):
         summary["figures"] = draw_figures(ctx.store, tmp / "figures")
-    with _timed(ctx, "ontology docs (pyLODE)"):
+    with stages.timed(ctx, "ontology docs (pyLODE)"):
         ontology_docs(tmp)
-    with _timed(ctx, "write files"):
+    with stages.timed(ctx, "write files"):
         write_dumps(ctx, tmp)
         write_reports(ctx, tmp)
     ctx.timings["total"] = round(time.perf_counter() - t_start, 3)

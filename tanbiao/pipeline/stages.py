@@ -21,7 +21,8 @@ The output stages (figures, ontology docs, dumps) write files; they are in ``out
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -37,7 +38,7 @@ from .derive import derive_links
 from .reasoning import check_consistency
 from .validation import validate
 
-__all__ = ["Stage", "STAGES", "DERIVED", "run_stages", "load_documents", "load_updates"]
+__all__ = ["Stage", "STAGES", "DERIVED", "run_stages", "timed", "load_documents", "load_updates"]
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,19 @@ STAGES: tuple[Stage, ...] = (
 DERIVED: tuple[Stage, ...] = tuple(s for s in STAGES if s.name in ("link",))
 
 
+@contextmanager
+def timed(ctx: BuildContext, name: str) -> Iterator[None]:
+    """Time a step into ``ctx.timings[name]`` and report its progress (the one timer of the build)."""
+    ctx.progress(f"{name} …")
+    t0 = time.perf_counter()
+    yield
+    ctx.timings[name] = round(time.perf_counter() - t0, 3)
+    ctx.progress(f"{name} done in {ctx.timings[name]:.2f} s")
+
+
 def run_stages(ctx: BuildContext, stages: tuple[Stage, ...]) -> None:
     """Run ``stages`` in order, timing each (``ctx.timings``) and reporting progress."""
     for stage in stages:
-        if not stage.when(ctx):
-            continue
-        ctx.progress(f"{stage.name} …")
-        t0 = time.perf_counter()
-        stage.run(ctx)
-        ctx.timings[stage.name] = round(time.perf_counter() - t0, 3)
-        ctx.progress(f"{stage.name} done in {ctx.timings[stage.name]:.2f} s")
+        if stage.when(ctx):
+            with timed(ctx, stage.name):
+                stage.run(ctx)

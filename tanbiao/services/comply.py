@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, Graph
-from tanbiao.loaders.namespaces import TB
-from tanbiao.loaders.resources import ontology_graph, package_dir
 
 from tanbiao.errors import SourceError
+from tanbiao.loaders.namespaces import TB
+from tanbiao.loaders.resources import ontology_graph, package_dir
 from tanbiao.pipeline.validation import Result, validate
 
 __all__ = ["Compliance", "comply"]

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from tanbiao.errors import FilterError
+from tanbiao.loaders import namespaces as ns
 from tanbiao.store import Select
 
 from .catalogue import bind, catalogue
@@ -27,6 +28,7 @@ from .rows import items_rows, standards_rows
 __all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "summary"]
 
 COVERAGES = ("covered", "partial", "gap")
+PUBLISHED = str(ns.vocab("status", "published"))
 _KIND_ZH = {"broader": "上位主题（如全行业或产品大类）", "narrower": "下位主题（覆盖其一部分）"}
 FILTERS = ("direction", "aspect", "industry", "coverage", "status", "source", "code")
 
@@ -88,7 +90,9 @@ def gap_report(select: Select) -> GapReport:
     cat = catalogue()
     items = items_rows(select(cat["items"].text))
     standards = {s["iri"]: s for s in standards_rows(select(cat["standards"].text))}
-    ranks = {r["status"]: r["rank"] for r in select(cat["status-ranks"].text)}
+    status_ranks = select(cat["status-ranks"].text)
+    ranks = {r["statusIri"]: r["rank"] for r in status_ranks}
+    closeness = {r["notation"]: r["rank"] for r in select(cat["match-relations"].text)}
     # evidence is keyed by (aspect, subject): items that share both share it
     by_subject: dict[tuple, list[dict]] = defaultdict(list)
     for r in select(bind(cat["gap-evidence"], {})):
@@ -106,16 +110,16 @@ def gap_report(select: Select) -> GapReport:
         for e in by_subject.get(key, []) + by_aspect.get((key[0], key[1] is not None), []):
             s = standards[e["std"]]
             ref = {"number": s["number"], "title": s["title"], "status": s["status"], "match": e["relation"],
-                   "iri": s["iri"]}
+                   "iri": s["iri"], "status_iri": s["status_iri"]}
             in_aspect = e["scope"] == "aspect" and e["relation"] in ("exact", "broader", "narrower", "aspect-only")
             (matches if in_aspect else related).append(ref)
         exact = [m for m in matches if m["match"] == "exact"]
         coverage = "covered" if exact else ("partial" if matches else "gap")
         deciding = exact if exact else matches
-        best = max(deciding, key=lambda m: ranks.get(m["status"], 0))["status"] if deciding else None
-        matches = _dedupe(matches)
+        best = max(deciding, key=lambda m: ranks.get(m["status_iri"], 0))["status"] if deciding else None
+        matches = _dedupe(matches, closeness)
         matched = {m["iri"] for m in matches}
-        related = [r for r in _dedupe(related) if r["iri"] not in matched]
+        related = [r for r in _dedupe(related, closeness) if r["iri"] not in matched]
         public = ("number", "title", "status", "match")
         return (coverage, best, [{k: m[k] for k in public} for m in matches],
                 [{k: r[k] for k in public} for r in related])
@@ -141,21 +145,21 @@ def gap_report(select: Select) -> GapReport:
         "aspect": sorted({r["aspect"] for r in out}),
         "industry": sorted({r["industry"] for r in out if r["industry"]}),
         "coverage": list(COVERAGES),
-        "status": [s for s in sorted(ranks, key=lambda s: -ranks[s])] + ["none"],
+        "status": [r["status"] for r in sorted(status_ranks, key=lambda r: -r["rank"])] + ["none"],
         "source": sorted({r["source"]["document"] for r in out}),
         "code": sorted({c for r in out for c in r["industry_codes"]}, key=_code_sort),
     }
     return GapReport(out, allowed)
 
 
-def _dedupe(refs: list[dict]) -> list[dict]:
-    """One entry per standard, keeping the closest match (exact > narrower > broader > others)."""
-    order = {"exact": 0, "narrower": 1, "broader": 2, "aspect-only": 3, "general": 4}
+def _dedupe(refs: list[dict], closeness: dict[str, int]) -> list[dict]:
+    """One entry per standard, keeping the closest match (``closeness``: the match relations' tb:rank, higher is
+    closer: exact > narrower > broader > aspect-only > general), closest first."""
     best: dict[str, dict] = {}
     for r in refs:
-        if r["iri"] not in best or order.get(r["match"], 9) < order.get(best[r["iri"]]["match"], 9):
+        if r["iri"] not in best or closeness.get(r["match"], 0) > closeness.get(best[r["iri"]]["match"], 0):
             best[r["iri"]] = r
-    return sorted(best.values(), key=lambda r: (order.get(r["match"], 9), r["number"]))
+    return sorted(best.values(), key=lambda r: (-closeness.get(r["match"], 0), r["number"]))
 
 
 def _code_sort(code: str) -> tuple:
@@ -189,7 +193,7 @@ def summary(report: GapReport, select: Select) -> dict:
             "target": t["label"], "target_en": t["labelEn"], "year": t["year"], "count": t["count"],
             "comparator": t["comparator"], "of": t["targetOf"], "set_by": t["setBy"] or t["setByPlan"],
             "counted": done, "by_status": dict(Counter(s["status"] for s in counted)),
-            "published": sum(1 for s in counted if s["status"] == "已发布"),
+            "published": sum(1 for s in counted if s["status_iri"] == PUBLISHED),
             "remaining": max(0, t["count"] - done),
             "progress": round(done / t["count"], 3) if t["count"] else None,
             "counts_what": (f"standards in the aspect {'、'.join(named)}" if named

@@ -59,6 +59,7 @@ def standards_rows(rows: list[dict]) -> list[dict]:
             "position": {"notation": r["positionNotation"], "label": r["position"]},
             "title_normalised": r["titleNormalised"],
             "status_en": r["statusEn"],
+            "status_iri": r["statusIri"],
             "category_notation": r["categoryNotation"],
             "aspect": r["aspect"],
             "level": r["level"],
