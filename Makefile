@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup java browser run build serve test lint bench clean
+.PHONY: help setup java browser run build serve test lint wheel-check bench clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -35,11 +35,25 @@ build: setup     ## build the graph and print its summary
 
 serve: run
 
-test: setup      ## run the test suite
+test: setup      ## run the test suite, then check the installed wheel and lint
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory wheel-check lint
 
-lint: setup      ## ruff
+lint: setup      ## ruff and mypy (mypy sees the mapped packages through a symlink tree in .mypy-tree/)
 	$(BIN)/ruff check tanbiao loaders api tests bench
+	@rm -rf .mypy-tree && mkdir -p .mypy-tree/tanbiao
+	@for f in tanbiao/*; do case $$f in *__pycache__) ;; *) ln -s ../../$$f .mypy-tree/tanbiao/ ;; esac; done
+	@ln -s ../../loaders .mypy-tree/tanbiao/loaders && ln -s ../../api .mypy-tree/tanbiao/api
+	cd .mypy-tree && ../$(BIN)/mypy --config-file ../pyproject.toml tanbiao
+
+WHEEL_DIR = .wheel-check
+wheel-check: setup  ## build the wheel, install it in a fresh virtualenv and build the graph with it
+	@rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir $(WHEEL_DIR)/dist .
+	$(PYTHON) -m venv $(WHEEL_DIR)/venv
+	$(WHEEL_DIR)/venv/bin/pip install --quiet $(WHEEL_DIR)/dist/tanbiao-*.whl
+	cd $(WHEEL_DIR) && venv/bin/tanbiao build -q -o graph && venv/bin/tanbiao standards -b graph -f csv | wc -l
+	@rm -rf $(WHEEL_DIR)
 
 bench: setup     ## build, gap and page benchmarks -> docs/benchmarks.md (query_bench.py is longer: run it by hand)
 	$(BIN)/python bench/build_bench.py --write docs/benchmarks.md
@@ -47,4 +61,4 @@ bench: setup     ## build, gap and page benchmarks -> docs/benchmarks.md (query_
 	$(BIN)/python bench/pages_bench.py --write docs/benchmarks.md
 
 clean:           ## remove build output (keeps .venv)
-	rm -rf data/build data/build.* .pytest_cache
+	rm -rf data/build data/build.* .pytest_cache .mypy-tree .wheel-check

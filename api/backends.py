@@ -45,7 +45,7 @@ def rows_from_json(body: bytes) -> list[dict]:
         return [{"boolean": data["boolean"]}]
     rows = []
     for b in data["results"]["bindings"]:
-        row = {}
+        row: dict[str, object] = {}
         for var in data["head"]["vars"]:
             cell = b.get(var)
             if cell is None:
@@ -119,7 +119,9 @@ class EmbeddedBackend:
     def graphs(self) -> dict[str, int]:
         store = ox.Store.read_only(str(self.store_dir))
         q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        return {sol["g"].value: int(sol["n"].value) for sol in store.query(q)}
+        res = store.query(q)
+        assert isinstance(res, ox.QuerySolutions)
+        return {sol["g"].value: int(sol["n"].value) for sol in res}
 
     def close(self) -> None:
         self.pool.close()
@@ -143,7 +145,8 @@ class RemoteBackend:
         from SPARQLWrapper import SPARQLWrapper
 
         w = SPARQLWrapper(url, agent="tanbiao")
-        w.setTimeout(int(self.settings.query_timeout) or None)
+        if self.settings.query_timeout:
+            w.setTimeout(int(self.settings.query_timeout))
         return w
 
     def query(self, req: QueryRequest) -> QueryResult:

@@ -43,7 +43,8 @@ class _LimitedWriter:
     """A binary sink that refuses to grow past ``limit`` bytes (aborting the serialisation)."""
 
     def __init__(self, limit: int):
-        self.limit, self.parts, self.size = limit, [], 0
+        self.limit, self.size = limit, 0
+        self.parts: list[bytes] = []
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
@@ -78,10 +79,10 @@ def execute(store, req: QueryRequest) -> QueryResult:
         out = _LimitedWriter(req.max_bytes)
         if isinstance(result, ox.QueryBoolean):
             fmt = req.results_format if req.results_format in ("json", "xml") else "json"
-            result.serialize(out, results_formats[fmt])
+            result.serialize(out, results_formats[fmt])  # type: ignore[arg-type]  # any object with write()
             return QueryResult(200, "boolean", fmt, out.getvalue())
         if isinstance(result, ox.QuerySolutions):
-            result.serialize(out, results_formats[req.results_format])
+            result.serialize(out, results_formats[req.results_format])  # type: ignore[arg-type]
             return QueryResult(200, "solutions", req.results_format, out.getvalue())
         result.serialize(out, graph_formats[req.graph_format])
         return QueryResult(200, "graph", req.graph_format, out.getvalue())

@@ -159,11 +159,11 @@ def _clause(clause: str, aspect: str) -> Clause:
     if _enumerates_at_top(body):  # each item names its own industry
         return Clause(clause, aspect, "", False, "", _groups(body))
     scope = ""
-    m = _LEADING_SCOPE.match(body)
-    if m and m["industry"] not in _GENERIC_SCOPES:
-        scope = m["industry"]
-        if m["marker"] in ("行业", "领域") and (_has_top(body, "、") or _has_top(body, "等")):
-            body = body[m.end():]  # "工业领域A、B等…": the scope is not part of the items
+    lead = _LEADING_SCOPE.match(body)
+    if lead and lead["industry"] not in _GENERIC_SCOPES:
+        scope = lead["industry"]
+        if lead["marker"] in ("行业", "领域") and (_has_top(body, "、") or _has_top(body, "等")):
+            body = body[lead.end():]  # "工业领域A、B等…": the scope is not part of the items
     if _has_top(body, "、") or _has_top(body, "等"):
         return Clause(clause, aspect, scope, False, "", _groups(body))
     return Clause(clause, aspect, scope, False, "", [ItemText(body)])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification", 
 REQUIRED_META = ("mapping_set_id", "license", "curie_map")
 # classification namespaces whose objects get their printed code as skos:notation; NACE IRIs drop the dots of the
 # printed code (24.10 -> .../nace2/2410, 24.4 -> .../nace2/244), ISIC and GB/T 4754 IRIs end with the code as printed
-_CODES = {
+_CODES: dict[str, Callable[[str], str]] = {
     "http://data.europa.eu/ux2/nace2/": lambda local: re.sub(r"^(\d\d)(\d+)$", r"\1.\2", local),
     "https://unstats.un.org/classifications/ISIC/rev4/": str,
     str(ns.gbt4754_scheme()) + "/": str,
@@ -127,11 +128,11 @@ def parse(path: Path) -> MappingSet:
         except ValueError:
             problems.append(f"confidence: '{row['confidence']}' is not a number from 0 to 1")
             confidence = 0.0
-        if problems:
+        if problems or subject is None or obj is None or predicate is None:
             ms.errors += [f"{path}:{number}: {p}" for p in problems]
             continue
         base = next((b for b in _CODES if str(obj).startswith(b)), None)
-        notation = _CODES[base](str(obj)[len(base):]) if base else None
+        notation = _CODES[base](str(obj)[len(base):]) if base is not None else None
         ms.mappings.append(Mapping(number, subject, predicate, obj, row.get("object_label", ""), notation,
                                    confidence, row))
     return ms

@@ -22,7 +22,7 @@ TB = Namespace(BASE + "def#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type] = {  # rdflib's closed namespaces are classes
     "tb": TB,
     "tbs": Namespace(BASE + "standard/"),
     "tbf": Namespace(BASE + "framework/"),

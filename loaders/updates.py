@@ -129,7 +129,7 @@ def parse(path: str | Path, curated: Curated | None = None, text: str | None = N
         for s in subjects:
             if s not in lex.concepts and s not in lex.labels:
                 problems.append(f"subject '{s}' is neither a concept id nor a label of data/curated/concepts.csv")
-        if problems:
+        if problems or number is None:
             rep.error(line, "; ".join(problems), raw)
             continue
         updates.rows.append(UpdateRow(line, number, row.get("title", ""), row["status"], row.get("issued", ""),
@@ -156,7 +156,7 @@ def to_graph(updates: Updates, source: SourceInfo, curated: Curated) -> Graph:
         g.add((rec, RDF.type, TB.UpdateRecord))
         g.add((rec, RDFS.label, zh(f"{r.number.printed} {r.status}")))
         g.add((rec, TB.recordNumber, Literal(r.number.printed)))
-        g.add((rec, TB.recordStatus, vocab.status(r.status)))
+        g.add((rec, TB.recordStatus, vocab.statuses[r.status.strip()]))  # known: rows are checked when read
         if r.title:
             g.add((rec, TB.recordTitle, zh(r.title)))
         if r.replaces is not None:

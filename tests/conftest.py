@@ -161,3 +161,16 @@ def headless_chromium(profile: Path, size: str = "1400,1000"):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def api(built, tmp_path_factory):
+    """The app in-process (FastAPI's TestClient over the session build, embedded store): most API tests use it;
+    the protocol, remote-backend and browser tests use the real server over HTTP."""
+    from fastapi.testclient import TestClient
+    from tanbiao.api.app import create_app
+    from tanbiao.api.config import Settings
+
+    settings = Settings(build_dir=built.out, store_dir=tmp_path_factory.mktemp("api-store") / "store")
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        yield client

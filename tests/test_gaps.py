@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 
-import httpx
 import pytest
 from conftest import ARTIFACTS, headless_chromium, needs_chromium
 
@@ -131,17 +130,17 @@ def test_filters_and_unknown_values(report):
 # --- over HTTP and on the command line -------------------------------------------------------------------
 
 
-def test_api_gaps_json_and_filters(server):
-    rows = httpx.get(server + "/api/gaps", params={"direction": "2.1", "aspect": "产品碳足迹核算"}, timeout=60).json()
+def test_api_gaps_json_and_filters(api):
+    rows = api.get("/api/gaps", params={"direction": "2.1", "aspect": "产品碳足迹核算"}).json()
     assert len(rows) == 48
     keys = {"direction", "aspect", "industry", "item", "subject", "coverage", "best_status", "standards", "related",
             "explanation", "source"}
     assert keys <= set(rows[0])
-    r = httpx.get(server + "/api/gaps", params={"coverage": "maybe"})
+    r = api.get("/api/gaps", params={"coverage": "maybe"})
     assert r.status_code == 400 and "covered, partial, gap" in r.json()["detail"]
-    r = httpx.get(server + "/api/gaps", params={"colour": "red"})
+    r = api.get("/api/gaps", params={"colour": "red"})
     assert r.status_code == 400 and "filters are" in r.json()["detail"]
-    r = httpx.get(server + "/api/gaps", params={"format": "pdf"})
+    r = api.get("/api/gaps", params={"format": "pdf"})
     assert r.status_code == 400 and "json, csv, xlsx, md, html" in r.json()["detail"]
 
 
@@ -151,21 +150,21 @@ def test_api_gaps_json_and_filters(server):
     ("html", "text/html", lambda b: "缺口分析" in b.decode() and "http" not in b.decode().split("<body>")[0]),
     ("xlsx", "application/vnd.openxmlformats", lambda b: b[:2] == b"PK"),
 ])
-def test_api_gap_formats(server, fmt, media, check):
-    r = httpx.get(server + "/api/gaps", params={"format": fmt}, timeout=60)
+def test_api_gap_formats(api, fmt, media, check):
+    r = api.get("/api/gaps", params={"format": fmt})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media) and check(r.content)
 
 
-def test_xlsx_has_items_and_summary(server):
+def test_xlsx_has_items_and_summary(api):
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(httpx.get(server + "/api/gaps", params={"format": "xlsx"}, timeout=60).content))
+    wb = load_workbook(io.BytesIO(api.get("/api/gaps", params={"format": "xlsx"}).content))
     assert wb.sheetnames == ["items 条目", "summary 汇总"]
     assert wb["items 条目"].max_row == 265
 
 
-def test_api_summary(server):
-    s = httpx.get(server + "/api/gaps/summary", timeout=60).json()
+def test_api_summary(api):
+    s = api.get("/api/gaps/summary").json()
     assert s["items"] == 264 and len(s["targets"]) == 3 and "2.1" in s["by_direction"] and "钢铁" in s["by_industry"]
 
 
@@ -203,32 +202,31 @@ def test_report_page_in_headless_chromium(server, tmp_path):
         driver.save_screenshot(str(ARTIFACTS / "gap-report.png"))
 
 
-def test_what_if_json(server):
+def test_what_if_json(api):
     proposals = [{"number": "T/XXXX 001-2099", "title": "温室气体 产品碳足迹 量化方法与要求 水泥产品", "status": "制定中",
                   "position": "2.1"}]
-    before = httpx.get(server + "/api/gaps", params={"direction": "2.1", "coverage": "gap"}, timeout=60).json()
-    r = httpx.post(server + "/api/gaps/what-if", json=proposals, timeout=120)
+    before = api.get("/api/gaps", params={"direction": "2.1", "coverage": "gap"}).json()
+    r = api.post("/api/gaps/what-if", json=proposals)
     assert r.status_code == 200, r.text
     body = r.json()
     changed = {(c["direction"], c["item"]): c for c in body["changed"]}
     assert changed[("2.1", "水泥")]["before"]["coverage"] == "gap"
     assert changed[("2.1", "水泥")]["after"] == {"coverage": "covered", "best_status": "制定中"}
     assert ("2024", "水泥") in changed and len(changed) == 2
-    after = httpx.get(server + "/api/gaps", params={"direction": "2.1", "coverage": "gap"}, timeout=60).json()
+    after = api.get("/api/gaps", params={"direction": "2.1", "coverage": "gap"}).json()
     assert after == before  # the served store was not touched
 
 
-def test_what_if_csv_with_subjects_and_errors(server):
+def test_what_if_csv_with_subjects_and_errors(api):
     csv_body = ("number,title,status,position,subjects\n"
                 "T/XXXX 002-2099,某新标准,已发布,5.1,cement\n"
                 "bad-number,x,已发布,5.1,\n")
-    r = httpx.post(server + "/api/gaps/what-if", content=csv_body.encode(), headers={"Content-Type": "text/csv"},
-                   timeout=120)
+    r = api.post("/api/gaps/what-if", content=csv_body.encode(), headers={"Content-Type": "text/csv"})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["skipped"] and body["skipped"][0]["line"] == 3
     assert body["proposals"] == 1
-    r = httpx.post(server + "/api/gaps/what-if", json=[{"number": "x", "colour": "red"}], timeout=60)
+    r = api.post("/api/gaps/what-if", json=[{"number": "x", "colour": "red"}])
     assert r.status_code == 400 and "unknown field(s) colour" in r.json()["detail"]
-    r = httpx.post(server + "/api/gaps/what-if", content=b"<xml/>", headers={"Content-Type": "application/xml"})
+    r = api.post("/api/gaps/what-if", content=b"<xml/>", headers={"Content-Type": "application/xml"})
     assert r.status_code == 415

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-import httpx
 import pytest
 from conftest import ARTIFACTS, headless_chromium, needs_chromium
 from rdflib import Graph, Literal, URIRef
@@ -36,8 +35,8 @@ RDF_FORMATS = [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("
 
 
 @pytest.mark.parametrize("path,label", ENTITIES, ids=[e[0] for e in ENTITIES])
-def test_html_for_browsers(server, path, label):
-    r = httpx.get(f"{server}/{path}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+def test_html_for_browsers(api, path, label):
+    r = api.get(f"/{path}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert label in r.text and BASE + path in r.text
     assert "Accept" in r.headers.get("vary", "")
@@ -47,8 +46,8 @@ def test_html_for_browsers(server, path, label):
 
 @pytest.mark.parametrize("path,label", ENTITIES, ids=[e[0] for e in ENTITIES])
 @pytest.mark.parametrize("media,parser", RDF_FORMATS, ids=[f[1] for f in RDF_FORMATS])
-def test_rdf_by_accept(server, path, label, media, parser):
-    r = httpx.get(f"{server}/{path}", headers={"Accept": media})
+def test_rdf_by_accept(api, path, label, media, parser):
+    r = api.get(f"/{path}", headers={"Accept": media})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media)
     g = Graph().parse(data=r.text, format=parser)
     subject = URIRef(BASE + path)
@@ -56,93 +55,93 @@ def test_rdf_by_accept(server, path, label, media, parser):
     assert any(label in str(o) for s, p, o in g), f"{label} not in the {media} description"
 
 
-def test_format_parameter_overrides_accept(server):
-    r = httpx.get(f"{server}/standard/2021-1808T-SJ", params={"format": "jsonld"}, headers={"Accept": "text/html"})
+def test_format_parameter_overrides_accept(api):
+    r = api.get("/standard/2021-1808T-SJ", params={"format": "jsonld"}, headers={"Accept": "text/html"})
     assert r.headers["content-type"].startswith("application/ld+json")
     assert json.loads(r.text)
 
 
-def test_unacceptable_media_type(server):
-    r = httpx.get(f"{server}/standard/2021-1808T-SJ", headers={"Accept": "image/png"})
+def test_unacceptable_media_type(api):
+    r = api.get("/standard/2021-1808T-SJ", headers={"Accept": "image/png"})
     assert r.status_code == 406 and "text/turtle" in r.text
 
 
-def test_standard_page_shows_status_position_subject_source_and_verdicts(server):
-    page = httpx.get(f"{server}/standard/2021-1808T-SJ").text
+def test_standard_page_shows_status_position_subject_source_and_verdicts(api):
+    page = api.get("/standard/2021-1808T-SJ").text
     for text in ("制定中", "2.1 温室气体核算", "光伏组件", "Photovoltaic modules",  # status, position, subject (zh/en)
                  "| 63 | 2021-1808T-SJ |", "line 360",  # the quoted row and where it is
                  "covered", "光伏"):  # the items it covers, with their verdicts
         assert text in page, text
 
 
-def test_concept_page_shows_mappings(server):
-    page = httpx.get(f"{server}/concept/cement-manufacturing").text
+def test_concept_page_shows_mappings(api):
+    page = api.get("/concept/cement-manufacturing").text
     assert "skos:exactMatch" in page and "C3011 水泥制造" in page
     assert "https://unstats.un.org/classifications/ISIC/rev4/2394" in page
     assert "http://data.europa.eu/ux2/nace2/2351" in page
 
 
-def test_unknown_iri_gets_a_helpful_404(server):
-    r = httpx.get(f"{server}/standard/GB-T-99999-2099", headers={"Accept": "text/html"})
+def test_unknown_iri_gets_a_helpful_404(api):
+    r = api.get("/standard/GB-T-99999-2099", headers={"Accept": "text/html"})
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert "/api/standards/GB-T-99999-2099" in r.text and "/framework" in r.text
-    r = httpx.get(f"{server}/standard/GB-T-99999-2099", headers={"Accept": "text/turtle"})
+    r = api.get("/standard/GB-T-99999-2099", headers={"Accept": "text/turtle"})
     assert r.status_code == 404 and "not a resource of this graph" in r.text
-    assert httpx.get(f"{server}/no-such-kind/x", headers={"Accept": "text/html"}).status_code == 404
+    assert api.get("/no-such-kind/x", headers={"Accept": "text/html"}).status_code == 404
     # API routes keep their JSON errors
-    r = httpx.get(f"{server}/api/standards/GB-T-99999-2099")
+    r = api.get("/api/standards/GB-T-99999-2099")
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
 
 
-def test_hostile_paths_are_not_found(server):
+def test_hostile_paths_are_not_found(api):
     for path in ("/standard/..%2F..%2Fetc%2Fpasswd", "/concept/%3E%20%3Fs%20%3Fp", "/downloads/..%2Fsummary.json",
                  "/figures/..%2Fsummary.json"):
-        r = httpx.get(server + path, headers={"Accept": "text/html"})
+        r = api.get(path, headers={"Accept": "text/html"})
         assert r.status_code in (400, 404), (path, r.status_code)
 
 
-def test_ontology_document(server, built):
-    html = httpx.get(f"{server}/def", headers={"Accept": "text/html"})
+def test_ontology_document(api, built):
+    html = api.get("/def", headers={"Accept": "text/html"})
     assert html.status_code == 200 and "pyLODE" in html.text and "tb:Standard" not in html.text[:100]
-    ttl = httpx.get(f"{server}/def", headers={"Accept": "text/turtle"})
+    ttl = api.get("/def", headers={"Accept": "text/turtle"})
     g = Graph().parse(data=ttl.text, format="turtle")
     onto = URIRef(BASE + "def")
     assert (onto, RDF.type, OWL.Ontology) in g
     assert g.value(onto, OWL.versionInfo) is not None
 
 
-def test_downloads_are_versioned_and_identical_to_the_build(server, built):
+def test_downloads_are_versioned_and_identical_to_the_build(api, built):
     from tanbiao.loaders.resources import ontology_version
 
     version = ontology_version()
-    page = httpx.get(f"{server}/downloads").text
+    page = api.get("/downloads").text
     name = f"tanbiao-{version}.ttl"
     assert name in page
-    data = httpx.get(f"{server}/downloads/{name}")
+    data = api.get(f"/downloads/{name}")
     assert data.status_code == 200 and data.content == (built.out / "tanbiao.ttl").read_bytes()
     assert hashlib.sha256(data.content).hexdigest() in page
-    assert httpx.get(f"{server}/downloads/tanbiao-0.0.0-old.ttl").status_code == 404
+    assert api.get("/downloads/tanbiao-0.0.0-old.ttl").status_code == 404
 
 
-def test_void_links_the_dumps(server):
+def test_void_links_the_dumps(api):
     from tanbiao.loaders.resources import ontology_version
 
-    g = Graph().parse(data=httpx.get(f"{server}/.well-known/void", headers={"Accept": "text/turtle"}).text,
+    g = Graph().parse(data=api.get("/.well-known/void", headers={"Accept": "text/turtle"}).text,
                       format="turtle")
     dumps = {str(o) for o in g.objects(None, URIRef("http://rdfs.org/ns/void#dataDump"))}
     assert any(d.endswith(f"/downloads/tanbiao-{ontology_version()}.ttl") for d in dumps), dumps
 
 
-def test_home_page_draws_the_framework(server):
-    page = httpx.get(server + "/").text
+def test_home_page_draws_the_framework(api):
+    page = api.get("/").text
     assert "<svg" in page and "图1 工业领域碳达峰碳中和标准体系框架" in page
     assert 'href="/framework/2.1"' in page and "/figures/figure-3.svg" in page
-    svg = httpx.get(server + "/figures/figure-3.svg")
+    svg = api.get("/figures/figure-3.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml") and "核算与核查标准子体系框架" in svg.text
 
 
-def test_gbt4754_scheme_page(server):
-    g = Graph().parse(data=httpx.get(f"{server}/gbt4754-2017", headers={"Accept": "text/turtle"}).text,
+def test_gbt4754_scheme_page(api):
+    g = Graph().parse(data=api.get("/gbt4754-2017", headers={"Accept": "text/turtle"}).text,
                       format="turtle")
     assert (URIRef(BASE + "gbt4754-2017"), RDF.type, SKOS.ConceptScheme) in g
     assert (URIRef(BASE + "gbt4754-2017"), SKOS.hasTopConcept, URIRef(BASE + "gbt4754-2017/C")) in g

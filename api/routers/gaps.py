@@ -59,7 +59,7 @@ async def gaps(request: Request, direction: str | None = None, aspect: str | Non
                          "(concept ids or labels, `|`-separated; default: the concepts the title names), "
                          "replaces … Computed on a private copy of the build (the build's own derivation stages "
                          "run again on it); the served store is not touched.")
-async def gaps_what_if(request: Request) -> dict:
+async def gaps_what_if(request: Request) -> dict | Response:
     from tanbiao.services.whatif import rows_to_csv, what_if
 
     body = await request.body()

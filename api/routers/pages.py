@@ -108,17 +108,17 @@ class _View:
 
     @cached_property
     def types(self) -> list[dict]:
-        return [self.link(t) for t in sorted(self.g.objects(self.node, RDF.type))]
+        return [self.link(t) for t in sorted(self.g.objects(self.node, RDF.type), key=str)]
 
     @cached_property
     def mappings(self) -> list[dict]:
         return [{"match": _curie(str(p)), **self.link(o)}
-                for p in MATCHES for o in sorted(self.g.objects(self.node, p))]
+                for p in MATCHES for o in sorted(self.g.objects(self.node, p), key=str)]
 
     @cached_property
     def sources(self) -> list[dict]:
         out = []
-        for loc in sorted(self.g.objects(self.node, ns.TB.sourceLocation)):
+        for loc in sorted(self.g.objects(self.node, ns.TB.sourceLocation), key=str):
             quote_ = self.g.value(loc, ns.TB.quote)
             out.append({"quote": str(quote_ or ""), "line": str(self.g.value(loc, ns.TB.lineNumber) or ""),
                         "section": str(self.g.value(loc, ns.TB.section) or ""),

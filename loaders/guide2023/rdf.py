@@ -118,7 +118,7 @@ def _standards(g: Graph, guide: Guide, key: str, curated: Curated) -> None:
         g.add((s, DCTERMS.title, zh(title)))
         g.add((s, TB.titleAsPrinted, zh(row.title)))
         # the status the list prints; the current tb:status is derived by the build (queries/build/)
-        g.add((s, TB.listedStatus, vocab.status(row.status)))
+        g.add((s, TB.listedStatus, vocab.statuses[row.status.strip()]))  # known: rows are checked when read
         g.add((s, TB.printedStatus, zh(row.status)))
         position = guide.subcategory_by_label(row.category, normalise(row.position)) or guide.subcategories_labelled(
             normalise(row.position)

@@ -98,8 +98,8 @@ def resolve_updates(ctx: BuildContext, curated: Curated) -> None:
     by_identifier: dict[str, str] = {r["id"]: r["std"] for r in ctx.select(
         f"{_PREFIXES}SELECT ?std ?id WHERE {{ ?std a tb:Standard ; dcterms:identifier ?id }}")}
     identifiers: dict[str, set[str]] = {}
-    for number, std in by_identifier.items():
-        identifiers.setdefault(std, set()).add(number)
+    for number, known in by_identifier.items():
+        identifiers.setdefault(known, set()).add(number)
     subcats: dict[str, tuple[str, str]] = {}
     for r in ctx.select(f"{_PREFIXES}SELECT ?node ?notation ?label ?category WHERE {{ ?node a tb:SubCategory ; "
                         "skos:notation ?notation ; skos:prefLabel ?label ; skos:broader ?category }"):
@@ -108,7 +108,7 @@ def resolve_updates(ctx: BuildContext, curated: Curated) -> None:
     added: dict[str, Graph] = {}
     for seq, rec in enumerate(_records(ctx), start=1):
         report = ctx.update_reports[rec.key]
-        std = by_identifier.get(rec.number) or (by_identifier.get(rec.replaces) if rec.replaces else None)
+        std: str | None = by_identifier.get(rec.number) or (by_identifier.get(rec.replaces) if rec.replaces else None)
         if rec.replaces is not None and std is None:
             report.warning(rec.line, f"replaces '{rec.replaces}', which no standard of the graph is known by; "
                                      f"{rec.number} is loaded as a new standard")

@@ -37,7 +37,7 @@ def tree_from_rows(rows: list[dict], root: Node) -> Node:
     """Categories → sub-categories → topics from the rows of ``queries/framework-tree.rq``."""
     nodes: dict[str, Node] = {}
 
-    def child(parent: Node, notation: str, zh: str, en: str, standards, items=None) -> Node:
+    def child(parent: Node, notation: str, zh: str, en: str | None, standards, items=None) -> Node:
         if notation not in nodes:
             nodes[notation] = Node(notation, zh, en or "", _int(standards), _int(items), f"/framework/{notation}")
             parent.children.append(nodes[notation])
@@ -89,7 +89,8 @@ def _svg(root: Node, caption: str, depth0: int) -> str:
     walk(root, 0)
     widths = {d: max(max(_width(_label(n, lvl), 14), _width(n.en, 11)) for n, lvl in col) + 2 * PAD + BADGE
               for d, col in columns.items()}
-    xs, x = {}, PAD
+    xs: dict[int, float] = {}
+    x: float = PAD
     for d in sorted(widths):
         xs[d] = x
         x += widths[d] + COL_GAP

@@ -106,7 +106,8 @@ def gap_report(select: Select) -> GapReport:
 
     def verdict(key: tuple) -> tuple:
         """Coverage, best status, matching and related standards of one (aspect, subject): items share them."""
-        matches, related = [], []
+        matches: list[dict] = []
+        related: list[dict] = []
         for e in by_subject.get(key, []) + by_aspect.get((key[0], key[1] is not None), []):
             s = standards[e["std"]]
             ref = {"number": s["number"], "title": s["title"], "status": s["status"], "match": e["relation"],
@@ -138,7 +139,7 @@ def gap_report(select: Select) -> GapReport:
             "standards": matches, "related": related,
             "explanation": _explain(item, coverage, matches, related),
             "source": item["source"], "iri": item["iri"],
-            "industry_codes": sorted(codes.get(key[1], ()), key=_code_sort),
+            "industry_codes": sorted(codes.get(key[1] or "", ()), key=_code_sort),
         })
     allowed = {
         "direction": sorted({r["direction"] for r in out}, key=_code_key),

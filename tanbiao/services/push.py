@@ -34,6 +34,6 @@ def push(build_dir: Path, url: str, token: str = "", progress: Callable[[str], N
                 raise PushError(f"cannot reach {url}: {exc}") from None
             if r.status_code >= 300:
                 raise PushError(f"{url} refused graph <{graph.value}>: HTTP {r.status_code} {r.text[:300]}")
-            counts[graph.value] = body.count(b"\n")
+            counts[graph.value] = (body or b"").count(b"\n")
             progress(f"<{graph.value}>: {counts[graph.value]} triples")
     return counts

@@ -94,7 +94,7 @@ def _heat(rows: list[dict]) -> dict:
     aspects = sorted({k[1] for k in cells})
     table = []
     for ind in industries:
-        line = []
+        line: list[dict | None] = []
         for a in aspects:
             c = cells.get((ind, a))
             if not c:

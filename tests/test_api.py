@@ -1,0 +1,49 @@
+"""The JSON routes answer what their response models (api/models.py) say, and errors map the same way everywhere."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import TypeAdapter
+from tanbiao.api import models
+
+
+@pytest.mark.parametrize("path, model", [
+    ("/health", models.Health),
+    ("/api/queries", list[models.QueryInfo]),
+    ("/api/standards", list[models.Standard]),
+    ("/api/standards/GB/T 32151.1-2015", models.Standard),
+    ("/api/gaps", list[models.GapItem]),
+    ("/api/gaps/summary", models.GapSummary),
+])
+def test_json_routes_match_their_models(api, path, model):
+    r = api.get(path)
+    assert r.status_code == 200, r.text
+    TypeAdapter(model).validate_python(r.json(), strict=False)  # extra="forbid": no undeclared field either
+
+
+def test_what_if_matches_its_model(api):
+    r = api.post("/api/gaps/what-if", json=[{"number": "T/XXXX 003-2099", "title": "水泥产品碳足迹评价",
+                                             "status": "已发布", "position": "2.1", "subjects": ["cement"]}])
+    assert r.status_code == 200, r.text
+    result = models.WhatIfResult.model_validate(r.json())
+    assert result.proposals == 1 and result.changed
+
+
+def test_openapi_declares_the_models(api):
+    spec = api.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for name in ("Standard", "GapItem", "GapSummary", "WhatIfResult", "QueryInfo"):
+        assert name in schemas, name
+    ok = spec["paths"]["/api/gaps"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok["items"]["$ref"].endswith("/GapItem")
+
+
+def test_errors_map_once_json_on_the_api_text_on_the_protocol(api):
+    r = api.get("/api/gaps", params={"coverage": "maybe"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("application/json")
+    assert "covered, partial, gap" in r.json()["detail"]
+    r = api.get("/api/standards/GB-T-99999-2099")
+    assert r.status_code == 404 and "GB-T-99999-2099" in r.json()["detail"]
+    r = api.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "image/png"})
+    assert r.status_code == 406 and r.headers["content-type"].startswith("text/plain")
+    assert "available: application/sparql-results+json" in r.text
