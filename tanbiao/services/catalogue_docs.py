@@ -42,7 +42,7 @@ _INTRO = """\
 
 Each file `queries/<name>.rq` answers one question about the standards system. The file is plain SPARQL 1.1;
 its `#+` comment header (summary, tags, parameters) is what this page is made of
-(format: `api/catalogue.py`).
+(format: `tanbiao/services/catalogue.py`).
 
 ## 如何运行 / How to run a query
 
