@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
-from tanbiao.loaders.resources import query_dir
 
 from tanbiao.errors import CatalogueError
+from tanbiao.loaders.resources import query_dir
 from tanbiao.sparqltext import query_form
 
 __all__ = ["CatalogueError", "Param", "Query", "catalogue", "bind", "load_query"]

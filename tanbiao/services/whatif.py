@@ -14,11 +14,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from tanbiao.errors import WhatIfError
 from tanbiao.loaders import base
 from tanbiao.loaders import updates as updates_loader
 from tanbiao.loaders.text import ParseReport
-
-from tanbiao.errors import WhatIfError
 from tanbiao.pipeline.context import BuildContext
 from tanbiao.pipeline.stages import DERIVED, run_stages
 from tanbiao.store import load_build, selector
