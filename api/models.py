@@ -109,7 +109,8 @@ class GapItem(_Model):
     aspect_node: AspectNode
     industry: str
     item: str
-    subject: Subject | None
+    subject: Subject | None  # the first of ``subjects``
+    subjects: list[Subject]
     coverage: str
     best_status: str | None
     standards: list[StandardRef]
@@ -117,6 +118,7 @@ class GapItem(_Model):
     explanation: Explanation
     source: ItemSource
     iri: str
+    assessment: str
     industry_codes: list[str]
 
 

@@ -217,8 +217,8 @@ def to_graph(guide: Guide2024, source: SourceInfo, curated: Curated) -> Graph:
     key = source.key
     lex = curated.lexicon
 
-    def concept(label: str) -> URIRef | None:
-        cid = lex.labels.get(label) or lex.best(label)
+    def concept(label: str, prefer: tuple[str, ...] = ()) -> URIRef | None:
+        cid = lex.sense(label, prefer) or lex.best(label, prefer)
         return ns.concept(cid) if cid else None
 
     meta = {k: f.value for k, f in guide.metadata.items()}
@@ -241,7 +241,7 @@ def to_graph(guide: Guide2024, source: SourceInfo, curated: Curated) -> Graph:
     add_targets(g, guide.targets, key, doc, "工作目标 / 解读")
 
     for label in guide.sectors.values:
-        sector = concept(label)
+        sector = concept(label, ("industry",))
         if sector is not None:
             g.add((doc, TB.prioritySector, sector))
         g.add((doc, TB.prioritySectorLabel, zh(label)))
@@ -264,7 +264,7 @@ def to_graph(guide: Guide2024, source: SourceInfo, curated: Curated) -> Graph:
         g.add((item, RDFS.label, zh(label)))
         g.add((item, TB.itemIndex, Literal(k, datatype=XSD.integer)))
         g.add((item, TB.direction, direction))
-        subject = concept(label)
+        subject = concept(label, ("product",))  # the list names products (钢铁 means steel products)
         if subject is not None:
             g.add((item, TB.about, subject))
         add_location(g, item, key, products.line, "解读 一", products.quote)

@@ -36,6 +36,7 @@ class ItemText:
     label: str  # as written
     group: str = ""  # the "等G" the item is listed under, if any
     industry: str = ""  # an industry the item itself names first ("铸造行业低碳园区设计" -> 铸造)
+    part: int = 0  # which comma-separated part of its clause it is in (members of one list share it)
 
 
 @dataclass
@@ -87,15 +88,15 @@ def split_list(text: str, last_and: bool = False) -> list[str]:
 
 def _groups(subject: str) -> list[ItemText]:
     out: list[ItemText] = []
-    for group in split_top(subject, ("，", ",", "以及")):
+    for part, group in enumerate(split_top(subject, ("，", ",", "以及"))):
         idx = _last_top_index(group, "等")  # "A、B等G": items A, B of group G
         if idx > 0 and not _enumerates_at_top(group):
-            out.extend(ItemText(x, group[idx + 1:]) for x in split_list(group[:idx]))
+            out.extend(ItemText(x, group[idx + 1:], part=part) for x in split_list(group[:idx]))
         else:  # "X等Y、Z、W": the enumeration is at the top level, each item may name its industry
             for x in split_list(group.rstrip("等")):
                 m = _LEADING_SCOPE.match(x)
                 industry = m["industry"] if m and m["marker"] in ("行业", "领域") else ""
-                out.append(ItemText(x, "", industry))
+                out.append(ItemText(x, "", industry, part=part))
     return out
 
 

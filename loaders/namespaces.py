@@ -44,7 +44,8 @@ __all__ = [
     "BASE", "TB", "DCAT", "VOID", "PREFIXES", "ROOTS", "SELF_ROOTS", "MintedIri", "parse", "slug",
     "standard", "number", "series", "series_part", "framework_node", "framework_scheme",
     "concept", "concept_scheme", "vocab", "document", "location", "graph",
-    "direction", "item", "target", "update_record", "drafting_rule", "vocab_scheme",
+    "direction", "item", "target", "update_record", "drafting_rule", "vocab_scheme", "assessment", "evidence",
+    "activity",
     "reference", "mapping_set", "gbt4754", "gbt4754_scheme", "gbt4754_level",
 ]
 
@@ -83,6 +84,8 @@ ROOTS: dict[str, str] = {
     "mappings": "映射集 / an SSSOM mapping set",
     "graph": "命名图 / a named graph",
     "update": "更新记录 / an update record",
+    "assessment": "缺口评估及其证据 / a gap assessment and its evidence",
+    "activity": "构建活动 / an activity of the build (PROV)",
 }
 SELF_ROOTS = ("framework", "gbt4754-2017")  # roots that are resources themselves (the framework, the code list)
 
@@ -216,6 +219,23 @@ def target(doc_key: str, year: int, count: int) -> URIRef:
 def update_record(key: str, line: int) -> URIRef:
     """One record (row) of an update file."""
     return _iri(f"update/{slug(key)}/L{line}")
+
+
+def assessment(item_key: str) -> URIRef:
+    """The gap assessment of the priority item ``item/<item_key>`` (``assessment/2.1-47``)."""
+    return _iri("assessment/" + item_key)
+
+
+def evidence(item_key: str, standard_key: str, subject_key: str = "", context: bool = False) -> URIRef:
+    """One standard's evidence in an assessment, for one of the item's subjects (``…/GB-T-33756-2017/cement``);
+    ``context``: a related standard that does not decide (``…/context/GB-T-33760-2017``)."""
+    role = "context/" if context else ""
+    return _iri(f"assessment/{item_key}/{role}{standard_key}" + (f"/{subject_key}" if subject_key else ""))
+
+
+def activity(name: str) -> URIRef:
+    """An activity of the build, for PROV (``activity/gap-assessment``)."""
+    return _iri("activity/" + slug(name))
 
 
 def drafting_rule(key: str) -> URIRef:

@@ -29,7 +29,8 @@ def test_all_files_written_and_readable(built):
     ds.parse(built.out / "tanbiao.trig", format="trig")
     names = {str(c.identifier) for c in ds.graphs() if len(c)}
     assert names == {ns.BASE + f"graph/{k}" for k in (
-        "ontology", "curated", "links", "mappings", "miit-2023-guide-draft", "miit-2024-pcf-guide")}
+        "ontology", "curated", "links", "inferred", "assessments", "mappings", "miit-2023-guide-draft",
+        "miit-2024-pcf-guide")}
 
 
 def test_summary_counts(built):

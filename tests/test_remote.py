@@ -47,8 +47,8 @@ def test_push_uploaded_every_named_graph(oxigraph_server, remote, built):
     rows = httpx.get(oxigraph_server + "/query", params={"query": q},
                      headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
     graphs = {b["g"]["value"] for b in rows}
-    assert {g.split("/")[-1] for g in graphs} == {"ontology", "curated", "links", "mappings", "miit-2023-guide-draft",
-                                                 "miit-2024-pcf-guide"}
+    assert {g.split("/")[-1] for g in graphs} == {"ontology", "curated", "links", "inferred", "assessments", "mappings",
+                                                 "miit-2023-guide-draft", "miit-2024-pcf-guide"}
     assert sum(int(b["n"]["value"]) for b in rows) >= built.summary["triples"]
 
 

@@ -72,7 +72,7 @@ def parse(path: str | Path, curated: Curated | None = None) -> Guide:
     end = read_framework(lines, guide)
     read_metadata(lines, guide, end or len(lines))
     read_standards(lines, guide, curated.vocab)
-    read_directions(lines, guide)
+    read_directions(lines, guide, curated.lexicon)
     infer_series(guide, curated.vocab)
     prose = [ln for ln in lines[: end or len(lines)] if not ln.text.strip().startswith("|")]
     guide.targets = find_targets(join_paragraphs(prose, lambda t: bool(TOP_HEADING.match(t) or SUB_HEADING.match(t))))

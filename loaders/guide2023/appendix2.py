@@ -3,18 +3,19 @@ sub-category, and the priority items each direction's text names.
 
 Rows are numbered by their sub-category code, not by the printed 序号 (which can sit on a continuation row);
 a row without a 二级分类 cell continues the row above, and a sentence broken by a page break is re-joined.
-Each paragraph is split into clauses and items by the grammar in ``loaders/items.py``; an item's aspect is the
-topic its clause names (在X方面, a topic label, or a keyword such as 企业 / 产品 / 项目 that only one topic of
-the sub-category has), else the sub-category itself.
+Each paragraph is split into clauses and items by the grammar in ``loaders/items.py`` and read into priority
+items by ``itemise.py`` (aspect, industry, subjects).
 """
 
 from __future__ import annotations
 
 import re
 
-from ..items import split_paragraph, strip_quotes
+from ..curated import Lexicon
+from ..items import strip_quotes
 from ..text import Line, ends_sentence, find_appendix, normalise, read_table, strip_markup
-from .records import Direction, Guide, Item
+from .itemise import itemise
+from .records import Direction, Guide
 
 __all__ = ["SECTION_APPENDIX2", "read_directions"]
 
@@ -27,10 +28,9 @@ _DIRECTION_COLUMNS = {
     "text": ("重点方向", "标准制定重点方向"),
 }
 _SUBCATEGORY_CODE = re.compile(r"^(?P<code>\d+\.\d+)\s*(?P<label>\S.*)$")
-_TOPIC_KEYWORDS = ("企业", "产品", "项目", "园区", "供应链")
 
 
-def read_directions(lines: list[Line], guide: Guide) -> None:
+def read_directions(lines: list[Line], guide: Guide, lex: Lexicon) -> None:
     rep = guide.report
     span = find_appendix(lines, 0, "重点方向")
     if span is None:
@@ -88,7 +88,7 @@ def read_directions(lines: list[Line], guide: Guide) -> None:
         if sub.notation not in covered:
             rep.info(None, f"sub-category {sub.notation} {sub.label} has no priority direction in this edition")
     for d in guide.directions:
-        _itemise(d, guide)
+        itemise(d, guide, lex)
 
 
 def _add_paragraphs(direction: Direction, paragraphs: list[str], line: int) -> None:
@@ -98,47 +98,3 @@ def _add_paragraphs(direction: Direction, paragraphs: list[str], line: int) -> N
             direction.paragraphs[-1] = (text + para, first)  # a sentence broken by a page break
         else:
             direction.paragraphs.append((para, line))
-
-
-def _resolve_aspect(clause, direction: Direction, guide: Guide) -> tuple[str, str]:
-    """(aspect label, framework notation) for a clause of a direction."""
-    topics = [t for t in guide.topics if t.parent == direction.code]
-    if clause.aspect:  # 在X方面: the topic whose label holds X (原料替代 ~ 原/燃料替代与可再生能源利用)
-        for t in topics:
-            if _subsequence(clause.aspect, t.label) or (len(t.label) >= 4 and t.label in clause.aspect):
-                return clause.aspect, t.notation
-        return clause.aspect, direction.code
-    if clause.industries_listed and "、" in clause.rest:  # "…等行业的A、B、C相关的…": spans several topics
-        return direction.label, direction.code
-    present = [k for k in _TOPIC_KEYWORDS if k in clause.rest or k in clause.text]
-    hits = [t for t in topics if len(t.label) >= 4 and t.label in clause.text]
-    if len(hits) == 1:
-        return hits[0].label, hits[0].notation
-    if len(present) == 1:
-        owners = [t for t in topics if present[0] in t.label]
-        if len(owners) == 1:
-            return owners[0].label, owners[0].notation
-    return direction.label, direction.code
-
-
-def _subsequence(short: str, long: str) -> bool:
-    chars = iter(long)
-    return all(ch in chars for ch in short)
-
-
-def _itemise(direction: Direction, guide: Guide) -> None:
-    rep = guide.report
-    clause_no = 0
-    for text, line in direction.paragraphs:
-        for clause in split_paragraph(text):
-            clause_no += 1
-            aspect_label, aspect = _resolve_aspect(clause, direction, guide)
-            if not clause.items:
-                rep.warning(line, f"direction {direction.code}: a clause names no items", clause.text)
-            for it in clause.items:
-                industry = it.label if clause.industries_listed else (it.industry or clause.industry)
-                direction.items.append(Item(
-                    direction.code, len(direction.items) + 1, it.label, aspect_label, aspect, industry,
-                    it.group, clause.text, line, clause_no,
-                ))
-                rep.count("appendix 2: priority item")

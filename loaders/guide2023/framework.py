@@ -181,8 +181,25 @@ def _topics(node: FrameworkNode, paras, guide: Guide) -> None:
         guide.report.info(node.line, f"sub-category {node.notation} names no finer topics")
         return
     enumeration, line = found
+    topics = []
     for k, part in enumerate((p.strip() for p in _ENUM_SPLIT.split(enumeration) if p.strip()), start=1):
-        guide.topics.append(
-            FrameworkNode(f"{node.notation}.{k}", "topic", part, enumeration, line, parent=node.notation)
-        )
+        topics.append(FrameworkNode(f"{node.notation}.{k}", "topic", part, enumeration, line, parent=node.notation))
         guide.report.count("framework: topic")
+    _definitions(topics, texts, paras, guide)
+    guide.topics.extend(topics)
+
+
+def _definitions(topics: list[FrameworkNode], texts: list[str], paras, guide: Guide) -> None:
+    """A topic's definition: the sub-category's paragraphs from the one that opens with the topic's label
+    ("节能提效降碳标准主要是指…") up to the next that opens with another topic's label."""
+    current: FrameworkNode | None = None
+    for text, para in zip(texts, paras, strict=True):
+        opener = next((t for t in topics if text.startswith(t.label)), None)
+        if opener is not None:
+            current = opener
+            current.description_lines = list(para.lines)
+            current.description = text
+            guide.report.count("framework: topic definition")
+        elif current is not None and current.description:
+            current.description += "\n" + text
+            current.description_lines += para.lines

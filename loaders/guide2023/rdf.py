@@ -37,7 +37,7 @@ def to_graph(guide: Guide, source: SourceInfo, curated: Curated) -> Graph:
     g.add((doc, TB.draft, Literal(guide.draft)))
     _framework(g, guide, key)
     _standards(g, guide, key, curated)
-    _directions(g, guide, key, curated)
+    _directions(g, guide, key)
     add_targets(g, guide.targets, key, doc, "一、总体要求（三）建设目标")
     return g
 
@@ -71,8 +71,7 @@ def _framework(g: Graph, guide: Guide, key: str) -> None:
         add_location(g, iri, key, node.line, section, node.printed)
 
 
-def _directions(g: Graph, guide: Guide, key: str, curated: Curated) -> None:
-    lex = curated.lexicon
+def _directions(g: Graph, guide: Guide, key: str) -> None:
     for d in guide.directions:
         iri = ns.direction(d.code)
         g.add((iri, RDF.type, TB.PriorityDirection))
@@ -95,14 +94,14 @@ def _directions(g: Graph, guide: Guide, key: str, curated: Curated) -> None:
             g.add((item, TB.aspectLabel, zh(it.aspect_label)))
             if it.industry:
                 g.add((item, TB.industryLabel, zh(it.industry)))
-                industry = lex.industry(it.industry)
-                if industry is not None:
-                    g.add((item, TB.industry, ns.concept(industry)))
+            for industry in it.industries:
+                g.add((item, TB.industry, ns.concept(industry)))
             if it.group:
                 g.add((item, TB.group, zh(it.group)))
-            subject = lex.labels.get(it.label) or lex.best(it.label)
-            if subject is not None:
-                g.add((item, TB.about, ns.concept(subject)))
+            for cid in it.subjects:
+                g.add((item, TB.about, ns.concept(cid)))
+            for cid in it.gases:  # the gases its clause asks about (…的二氧化碳排放核算标准)
+                g.add((item, TB.gas, ns.concept(cid)))
             add_location(g, item, key, it.line, f"{SECTION_APPENDIX2} {d.code}", it.clause, part=it.clause_no)
 
 
@@ -138,7 +137,7 @@ def _standards(g: Graph, guide: Guide, key: str, curated: Curated) -> None:
                     g.add((s, TB.revisesPart, part))
         if row.revises is not None:
             g.add((s, TB.revises, ns.standard(row.revises.number)))
-        for cid in lex.match(title):
+        for cid in lex.title_subjects(title):
             g.add((s, TB.about, ns.concept(cid)))
         add_location(g, s, key, row.line, SECTION_APPENDIX1, row.raw, row.row_number)
 

@@ -81,6 +81,9 @@ class Item:
     clause: str  # the clause it was read from
     line: int
     clause_no: int = 0  # 1-based number of that clause within the direction
+    subjects: list[str] = field(default_factory=list)  # concept ids of what it names (none: a general item)
+    gases: list[str] = field(default_factory=list)  # gas concept ids its clause names
+    industries: list[str] = field(default_factory=list)  # industry concept ids: the clause's and its own
 
 
 @dataclass

@@ -128,7 +128,7 @@ def resolve_updates(ctx: BuildContext, curated: Curated) -> None:
             g.add((s, TB.titleAsPrinted, zh(rec.title)))
             g.add((s, TB.position, URIRef(position[0])))
             g.add((s, TB.category, URIRef(position[1])))
-            for concept in rec.subjects or [str(ns.concept(cid)) for cid in curated.lexicon.match(clean)]:
+            for concept in rec.subjects or [str(ns.concept(cid)) for cid in curated.lexicon.title_subjects(clean)]:
                 g.add((s, TB.about, URIRef(concept)))
             add_number(g, s, parse_number(rec.number), curated.vocab, with_level=True)
         elif rec.number not in identifiers.get(std, set()):
@@ -161,8 +161,8 @@ def _rules() -> list[tuple[str, str, re.Pattern, int]]:
 
 
 def standard_aspects(ctx: BuildContext) -> list[ox.Triple]:
-    """``tb:aspect`` for every standard: the topic its title places it in (the first rule of its sub-category
-    that matches, ``data/curated/aspect-rules.csv``), else its sub-category."""
+    """``tb:aspect`` for every standard: the topic of its sub-category its title names, else the topic the first
+    matching rule of its sub-category places it in (``data/curated/aspect-rules.csv``), else its sub-category."""
     topics = {(r["sub"], r["label"]): r["topic"] for r in ctx.select(
         f"{_PREFIXES}SELECT ?topic ?sub ?label WHERE {{ ?topic a tb:Topic ; skos:broader/skos:notation ?sub ; "
         "skos:prefLabel ?label FILTER (LANG(?label) = 'zh') }")}
@@ -178,9 +178,14 @@ def standard_aspects(ctx: BuildContext) -> list[ox.Triple]:
         OPTIONAL {{ ?std dcterms:title ?t FILTER (LANG(?t) = 'zh') }} }} GROUP BY ?std ?position ?notation""")
     for r in standards:
         aspect = r["position"]
-        for sub, label, pattern, _line in rules:
-            if sub == r["notation"] and pattern.search(r["title"] or ""):
-                aspect = topics[(sub, label)]
-                break
+        title = r["title"] or ""
+        named = [t for (sub, label), t in topics.items() if sub == r["notation"] and len(label) >= 4 and label in title]
+        if len(named) == 1:  # the title names one topic of its sub-category (…数据质量管理技术规范)
+            aspect = named[0]
+        else:
+            for sub, label, pattern, _line in rules:
+                if sub == r["notation"] and pattern.search(title):
+                    aspect = topics[(sub, label)]
+                    break
         out.append(ox.Triple(ox.NamedNode(r["std"]), aspect_of, ox.NamedNode(aspect)))
     return out

@@ -1,7 +1,8 @@
 """The build as a declared list of stages over one :class:`BuildContext`.
 
-``STAGES`` is the whole build, in order; ``DERIVED`` are the stages that only read the other named graphs and
-write their own, so they can be run again on a copy of a finished build (what-if does, after adding proposals):
+``STAGES`` is the whole build, in order; ``DERIVED`` (link, infer, assess) are the stages that only read the other
+named graphs and write their own, so they can be run again on a copy of a finished build (what-if does, after
+adding proposals):
 
 | stage | reads | writes |
 |---|---|---|
@@ -10,6 +11,8 @@ write their own, so they can be run again on a copy of a finished build (what-if
 | update files | ``--updates`` CSV files | ``graph/updates-<file>`` per file |
 | curated data | ``data/curated/`` + the framework nodes | ``graph/curated`` |
 | link | everything above (``derive.py``, ``queries/build/*.rq``) | ``graph/links`` (+ new standards of updates) |
+| infer | the graphs above (``queries/infer/*.rq``: superclass types, skos:broaderTransitive) | ``graph/inferred`` |
+| assess | items, standards, concepts, statuses (``assess.py``, ``queries/assess/*.rq``) | ``graph/assessments`` |
 | mappings (SSSOM) | ``data/mappings/`` + the graph's subjects | ``graph/mappings`` |
 | reasoning (HermiT) | the union | summary (consistency) |
 | SHACL validation | the union, ``shapes/*.ttl`` | the validation report |
@@ -33,6 +36,7 @@ from tanbiao.loaders import namespaces as ns
 from tanbiao.loaders.curated import concepts_graph, framework_labels
 from tanbiao.loaders.resources import ontology_graph, query_dir
 
+from .assess import assess
 from .context import BuildContext
 from .derive import derive_links
 from .reasoning import check_consistency
@@ -94,6 +98,14 @@ def link(ctx: BuildContext) -> None:
     derive_links(ctx, base.curated())
 
 
+def infer(ctx: BuildContext) -> None:
+    """The RDFS and SKOS closure a query writer relies on (``queries/infer/*.rq``) into ``graph/inferred``: the
+    superclasses of every instance and skos:broaderTransitive."""
+    ctx.clear("inferred")
+    for path in sorted((query_dir() / "infer").glob("*.rq")):
+        ctx.extend("inferred", ctx.construct(path.read_text(encoding="utf-8")))
+
+
 def load_mappings(ctx: BuildContext) -> None:
     known = {URIRef(r["s"]) for r in ctx.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")}
     linked = mappings.to_graph(mappings.load_all(), known)
@@ -126,12 +138,14 @@ STAGES: tuple[Stage, ...] = (
     Stage("update files", load_updates, when=lambda ctx: bool(ctx.updates)),
     Stage("curated data", load_curated),
     Stage("link", link),
+    Stage("infer", infer),
+    Stage("assess", assess),
     Stage("mappings (SSSOM)", load_mappings),
     Stage("reasoning (HermiT)", reason, when=lambda ctx: ctx.reason),
     Stage("SHACL validation", shacl),
     Stage("summary", summarise),
 )
-DERIVED: tuple[Stage, ...] = tuple(s for s in STAGES if s.name in ("link",))
+DERIVED: tuple[Stage, ...] = tuple(s for s in STAGES if s.name in ("link", "infer", "assess"))
 
 
 @contextmanager

@@ -1,15 +1,17 @@
-"""Gap analysis: for every priority item, is there a standard, how good is the match, how far are the targets.
+"""Gap analysis as users ask for it: the build's assessments read back as report rows, filters, target progress.
 
-The matching is done in SPARQL (``queries/gap-evidence.rq``, ``queries/gap-context.rq``); this module only
-turns the evidence rows into one verdict per item (see ``docs/gaps.md``):
+The verdicts are data: the build's assess stage materialises one tb:GapAssessment per priority item in
+``…/graph/assessments`` (rules in ``queries/assess/``, explained in ``docs/gaps.md``). This module reads them
+(``queries/gaps.rq``, ``queries/gap-evidence.rq``) and shapes the rows the CLI, the API and the reports share;
+it decides nothing:
 
-* **covered** — a standard in the item's aspect about the item's subject (synonyms are one concept);
-* **partial** — no such standard, but one in the aspect about a broader concept (e.g. industry-wide) or a
-  narrower one (it covers part of the subject); for an item with no subject concept, any standard in its aspect;
+* **covered** — every subject of the item has a standard in its aspect about that subject, in a compatible sector;
+* **partial** — only standards about a broader subject (the whole industry, a product class) or a narrower one, or
+  only some of the item's subjects covered;
 * **gap** — neither.
 
-Standards about the subject in another aspect, and cross-cutting standards of the aspect that name no
-subject (通则 / 通用要求), are listed as ``related`` and never change the verdict.
+Standards about the subject in another aspect, and cross-cutting standards of the aspect (通则 / 通用要求), are
+listed as ``related`` and never change the verdict.
 """
 
 from __future__ import annotations
@@ -23,13 +25,12 @@ from tanbiao.loaders import namespaces as ns
 from tanbiao.store import Select
 
 from .catalogue import bind, catalogue
-from .rows import items_rows, standards_rows
+from .rows import standards_rows
 
 __all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "summary"]
 
 COVERAGES = ("covered", "partial", "gap")
 PUBLISHED = str(ns.vocab("status", "published"))
-_KIND_ZH = {"broader": "上位主题（如全行业或产品大类）", "narrower": "下位主题（覆盖其一部分）"}
 FILTERS = ("direction", "aspect", "industry", "coverage", "status", "source", "code")
 
 
@@ -59,87 +60,40 @@ def _field(row: dict, name: str) -> str:
     return row[name]
 
 
-def _explain(item: dict, coverage: str, matches: list[dict], related: list[dict]) -> dict[str, str]:
-    subject = (item["subject"] or {}).get("zh") or item["item"]
-    subject_en = (item["subject"] or {}).get("en") or subject
-    aspect = item["aspect"]
-    nums = "、".join(m["number"] for m in matches)
-    if coverage == "covered":
-        exact = [m for m in matches if m["match"] == "exact"]
-        return {"zh": f"已覆盖：「{aspect}」方面有关于“{subject}”的标准 {'、'.join(m['number'] for m in exact)}。",
-                "en": f"Covered: {len(exact)} standard(s) in the aspect {aspect} about {subject_en}."}
-    if coverage == "partial":
-        if item["subject"] is None:
-            return {"zh": f"部分覆盖：条目未对应主题概念，「{aspect}」方面有标准 {nums}。",
-                    "en": f"Partial: the item has no subject concept; the aspect {aspect} has "
-                          f"{len(matches)} standard(s)."}
-        kinds = sorted({m["match"] for m in matches})
-        zh_kind = "、".join(_KIND_ZH[k] for k in kinds)
-        return {"zh": f"部分覆盖：「{aspect}」方面无关于“{subject}”本身的标准，但有关于{zh_kind}的标准 {nums}。",
-                "en": f"Partial: no standard in {aspect} about {subject_en} itself, but {len(matches)} about a "
-                      f"{' and a '.join(kinds)} concept."}
-    extra_zh = f"（其他方面或通用的相关标准 {len(related)} 项）" if related else ""
-    extra_en = f" ({len(related)} related standard(s) in other aspects or cross-cutting)" if related else ""
-    return {"zh": f"缺口：「{aspect}」方面没有关于“{subject}”或其上下位主题的标准{extra_zh}。",
-            "en": f"Gap: no standard in the aspect {aspect} about {subject_en} or a broader or narrower "
-                  f"concept{extra_en}."}
-
-
-def gap_report(select: Select) -> GapReport:
-    """Verdicts with evidence for every priority item (``select`` runs a SELECT query on the store)."""
+def gap_report(select: Select, direction: str | None = None) -> GapReport:
+    """The assessments as report rows (``select`` runs a SELECT on the built graph); ``direction`` reads one."""
     cat = catalogue()
-    items = items_rows(select(cat["items"].text))
+    values = {"direction": direction} if direction else {}
     standards = {s["iri"]: s for s in standards_rows(select(cat["standards"].text))}
-    status_ranks = select(cat["status-ranks"].text)
-    ranks = {r["statusIri"]: r["rank"] for r in status_ranks}
     closeness = {r["notation"]: r["rank"] for r in select(cat["match-relations"].text)}
-    # evidence is keyed by (aspect, subject): items that share both share it
-    by_subject: dict[tuple, list[dict]] = defaultdict(list)
-    for r in select(bind(cat["gap-evidence"], {})):
-        by_subject[(r["aspectNotation"], r["subject"])].append(r)
+    labels = {r["concept"]: r for r in select(cat["subject-labels"].text)}
+    evidence: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"evidence": [], "context": []})
+    for r in select(bind(cat["gap-evidence"], values)):
+        s = standards[r["std"]]
+        evidence[r["item"]][r["role"]].append({"number": s["number"], "title": s["title"], "status": s["status"],
+                                               "match": r["relation"], "iri": s["iri"]})
     codes: dict[str, set[str]] = defaultdict(set)
     for r in select(cat["item-industry-codes"].text):
         codes[r["subject"]].add(r["code"])
-    by_aspect: dict[tuple, list[dict]] = defaultdict(list)
-    for r in select(bind(cat["gap-context"], {})):
-        by_aspect[(r["aspectNotation"], bool(r["hasSubject"]))].append({**r, "scope": "aspect"})
-
-    def verdict(key: tuple) -> tuple:
-        """Coverage, best status, matching and related standards of one (aspect, subject): items share them."""
-        matches: list[dict] = []
-        related: list[dict] = []
-        for e in by_subject.get(key, []) + by_aspect.get((key[0], key[1] is not None), []):
-            s = standards[e["std"]]
-            ref = {"number": s["number"], "title": s["title"], "status": s["status"], "match": e["relation"],
-                   "iri": s["iri"], "status_iri": s["status_iri"]}
-            in_aspect = e["scope"] == "aspect" and e["relation"] in ("exact", "broader", "narrower", "aspect-only")
-            (matches if in_aspect else related).append(ref)
-        exact = [m for m in matches if m["match"] == "exact"]
-        coverage = "covered" if exact else ("partial" if matches else "gap")
-        deciding = exact if exact else matches
-        best = max(deciding, key=lambda m: ranks.get(m["status_iri"], 0))["status"] if deciding else None
-        matches = _dedupe(matches, closeness)
-        matched = {m["iri"] for m in matches}
-        related = [r for r in _dedupe(related, closeness) if r["iri"] not in matched]
-        public = ("number", "title", "status", "match")
-        return (coverage, best, [{k: m[k] for k in public} for m in matches],
-                [{k: r[k] for k in public} for r in related])
-
-    verdicts: dict[tuple, tuple] = {}
+    status_ranks = select(cat["status-ranks"].text)
     out = []
-    for item in items:
-        key = (item["aspect_node"]["notation"], (item["subject"] or {}).get("iri"))
-        if key not in verdicts:
-            verdicts[key] = verdict(key)
-        coverage, best, matches, related = verdicts[key]
+    for r in select(bind(cat["gaps"], values)):
+        subjects = [_subject(labels, s) for s in (r["subjects"] or "").split("\t") if s]
+        matches = _dedupe(evidence[r["item"]]["evidence"], closeness)
+        matched = {m["iri"] for m in matches}
+        related = [x for x in _dedupe(evidence[r["item"]]["context"], closeness) if x["iri"] not in matched]
+        public = ("number", "title", "status", "match")
         out.append({
-            "direction": item["direction"], "index": item["index"], "aspect": item["aspect"],
-            "aspect_node": item["aspect_node"], "industry": item["industry"], "item": item["item"],
-            "subject": item["subject"], "coverage": coverage, "best_status": best,
-            "standards": matches, "related": related,
-            "explanation": _explain(item, coverage, matches, related),
-            "source": item["source"], "iri": item["iri"],
-            "industry_codes": sorted(codes.get(key[1] or "", ()), key=_code_sort),
+            "direction": r["direction"], "index": r["index"], "aspect": r["aspectLabel"] or r["aspect"],
+            "aspect_node": {"notation": r["aspectNotation"], "label": r["aspect"]}, "industry": r["industry"] or "",
+            "item": r["label"], "subject": subjects[0] if subjects else None, "subjects": subjects,
+            "coverage": r["coverage"], "best_status": r["bestStatus"],
+            "standards": [{k: m[k] for k in public} for m in matches],
+            "related": [{k: x[k] for k in public} for x in related],
+            "explanation": {"zh": r["explanationZh"] or "", "en": r["explanationEn"] or ""},
+            "source": {"document": r["document"], "line": r["line"], "quote": r["quote"]},
+            "iri": r["item"], "assessment": r["assessment"],
+            "industry_codes": sorted({c for s in subjects for c in codes.get(s["iri"], ())}, key=_code_sort),
         })
     allowed = {
         "direction": sorted({r["direction"] for r in out}, key=_code_key),
@@ -153,9 +107,14 @@ def gap_report(select: Select) -> GapReport:
     return GapReport(out, allowed)
 
 
+def _subject(labels: dict[str, dict], iri: str) -> dict:
+    names = labels.get(iri, {})
+    return {"iri": iri, "zh": names.get("zh"), "en": names.get("en")}
+
+
 def _dedupe(refs: list[dict], closeness: dict[str, int]) -> list[dict]:
     """One entry per standard, keeping the closest match (``closeness``: the match relations' tb:rank, higher is
-    closer: exact > narrower > broader > aspect-only > general), closest first."""
+    closer: exact > narrower > broader > general), closest first."""
     best: dict[str, dict] = {}
     for r in refs:
         if r["iri"] not in best or closeness.get(r["match"], 0) > closeness.get(best[r["iri"]]["match"], 0):

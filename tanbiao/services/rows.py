@@ -105,6 +105,7 @@ def items_rows(rows: list[dict]) -> list[dict]:
             "industry": r["industry"] or "",
             "item": r["label"],
             "subject": {"iri": r["subject"], "zh": r["subjectZh"], "en": r["subjectEn"]} if r["subject"] else None,
+            "subjects": r["subjects"].split("\t") if r["subjects"] else [],
             "group": r["group"] or "",
             "source": {"document": r["document"], "line": r["line"], "quote": r["quote"]},
             "iri": r["item"],
