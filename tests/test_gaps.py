@@ -233,3 +233,47 @@ def test_what_if_csv_with_subjects_and_errors(api):
     assert r.status_code == 400 and "unknown field(s) colour" in r.json()["detail"]
     r = api.post("/api/gaps/what-if", content=b"<xml/>", headers={"Content-Type": "application/xml"})
     assert r.status_code == 415
+
+
+def test_the_sparql_view_of_the_assessments_equals_the_api(api, built):
+    """/api/gaps only reads what the build materialised: for every item, the assessment in the graph (coverage,
+    best status, deciding standards and their closest relation, context) is what the API reports."""
+    from tanbiao.store import load_build, run_query
+
+    rows = run_query(load_build(built.out), """
+        PREFIX tb: <https://w3id.org/tanbiao/def#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?item ?assessment ?coverage ?best ?role ?std ?number ?relation WHERE {
+          ?assessment a tb:GapAssessment ; tb:assesses ?item ; tb:coverage/skos:notation ?coverage .
+          OPTIONAL { ?assessment tb:bestStatus/skos:prefLabel ?best . FILTER (LANG(?best) = "zh") }
+          OPTIONAL {
+            { ?assessment tb:evidence ?e BIND ("standards" AS ?role) }
+            UNION { ?assessment tb:contextEvidence ?e BIND ("related" AS ?role) }
+            ?e tb:evidenceStandard ?std ; tb:matchRelation/skos:notation ?relation .
+            ?std tb:number/tb:notation ?number .
+          }
+        }""")
+    rank = {"exact": 5, "narrower": 4, "broader": 3, "general": 1}
+    graph: dict[str, dict] = {}
+    for r in rows:
+        a = graph.setdefault(r["item"], {"assessment": r["assessment"], "coverage": r["coverage"],
+                                         "best_status": r["best"], "standards": {}, "related": {}})
+        if r["role"]:
+            numbers, relation = a[r["role"]].get(r["std"], (set(), r["relation"]))
+            if rank[r["relation"]] > rank[relation]:
+                relation = r["relation"]
+            a[r["role"]][r["std"]] = (numbers | {r["number"]}, relation)
+    reported = api.get("/api/gaps").json()
+    assert len(reported) == len(graph) == 280
+    for item in reported:
+        a = graph[item["iri"]]
+        assert (item["assessment"], item["coverage"], item["best_status"]) == (
+            a["assessment"], a["coverage"], a["best_status"]), item["iri"]
+        deciding = set(a["standards"])
+        for role in ("standards", "related"):
+            expected = {std: rel for std, (_n, rel) in a[role].items() if role == "standards" or std not in deciding}
+            listed = item[role]
+            assert len(listed) == len(expected), (item["iri"], role)
+            for ref in listed:  # each listed standard is one of the graph's, by one of its numbers, same relation
+                (std,) = [s for s in expected if ref["number"] in a[role][s][0]]
+                assert ref["match"] == expected[std], (item["iri"], role, ref)

@@ -550,6 +550,53 @@ def test_directions_list(store):
     assert by(rows, "code")["2024"]["items"] == 19
 
 
+def _api_rows(api, **params):
+    return api.get("/api/gaps", params=params).json()
+
+
+def test_gap_items_is_the_api_filter(store, api):
+    """"Which 2.1 items are gaps?" in SPARQL gives exactly the API's gap rows for 2.1, and each names its aspect."""
+    for coverage in ("gap", "partial", "covered"):
+        rows = run(store, "gap-items", direction="2.1", coverage=coverage)
+        expected = [r for r in _api_rows(api, direction="2.1") if r["coverage"] == coverage]
+        assert rows and [r["item"] for r in rows] == [r["iri"] for r in expected]
+    assert run(store, "gap-items", direction="2.1") == run(store, "gap-items", direction="2.1", coverage="gap")
+
+
+def test_gaps_by_industry_code(store):
+    """An item is placed by its subject's nearest mapped concept: 钢板及钢带 (-> 钢铁产品 -> 钢铁 ~ C31) is under
+    C31, 黑色金属矿采选 (listed under 钢铁, mapped to B08 itself) is not; a section takes its divisions."""
+    c31 = {r["label"] for r in run(store, "gaps-by-industry-code", code="C31")}
+    assert {"钢铁生产主工序", "钢板及钢带", "钢压延加工"} <= c31 and "黑色金属矿采选" not in c31
+    assert {r["label"] for r in run(store, "gaps-by-industry-code", code="B08")} == {"黑色金属矿采选"}
+    assert {r["label"] for r in run(store, "gaps-by-industry-code", code="2410")} == c31  # ISIC Rev.4, same concepts
+    section_c = {r["item"] for r in run(store, "gaps-by-industry-code", code="C")}
+    assert {r["item"] for r in run(store, "gaps-by-industry-code", code="C31")} < section_c
+    assert run(store, "gaps-by-industry-code", code="no-such-code") == []
+
+
+def test_standard_coverage(store, api):
+    """The items a plan is evidence for, with the relation: 2021-1739T-YB (钢铁行业产品碳足迹) is a broader
+    object for each steel product of 2.1 and the items' verdicts are the API's."""
+    rows = run(store, "standard-coverage", number="2021-1739T-YB")
+    assert {r["label"] for r in rows} >= {"钢板及钢带", "钢筋", "型钢", "钢管", "盘条"}
+    assert {(r["relation"], r["facet"]) for r in rows if r["direction"] == "2.1"} == {("broader", "object")}
+    verdict = {r["iri"]: r["coverage"] for r in _api_rows(api)}
+    assert all(verdict[r["item"]] == r["coverage"] for r in rows)
+    assert run(store, "standard-coverage", number="GB/T 0-0000") == []
+
+
+def test_coverage_per_aspect_industry_adds_up(store, api):
+    rows = run(store, "coverage-per-aspect-industry")
+    assert all(r["items"] == r["covered"] + r["partial"] + r["gap"] for r in rows)
+    reported = Counter(r["coverage"] for r in _api_rows(api))
+    for coverage in ("covered", "partial", "gap"):  # an item with one sector is counted once
+        assert sum(r[coverage] for r in rows) >= reported[coverage]
+    (steel,) = [r for r in rows if r["aspectNotation"] == "2.1.1" and r["sectorLabel"] == "钢铁"]
+    assert steel["covered"] >= 1  # 钢铁生产主工序: GB/T 32151.5 温室气体排放核算与报告要求 第5部分：钢铁生产企业
+    assert steel["items"] == steel["covered"] + steel["partial"] + steel["gap"] >= 4  # 主工序, 钢丝, 铁合金, 炭素
+
+
 # --- docs/queries.md ----------------------------------------------------------------------------------------
 
 def test_docs_page_is_current():
