@@ -30,7 +30,7 @@ from .base import Curated, SourceInfo
 from .base import curated as shipped_curated
 from .graphing import add_document, add_location, new_graph, zh
 from .namespaces import TB
-from .numbers import NumberError, StandardNumber, parse_number
+from .numbers import NumberError, StandardNumber, canonical_number, parse_number
 from .text import Line, ParseReport
 
 __all__ = ["KIND", "LOOKS_FOR", "UpdateRow", "Updates", "parse", "to_graph", "detect", "describe", "COLUMNS"]
@@ -112,12 +112,12 @@ def parse(path: str | Path, curated: Curated | None = None, text: str | None = N
         number = replaces = None
         if row.get("number"):
             try:
-                number = parse_number(row["number"])
+                number = parse_number(canonical_number(row["number"]))
             except NumberError as exc:
                 problems.append(str(exc))
         if row.get("replaces"):
             try:
-                replaces = parse_number(row["replaces"])
+                replaces = parse_number(canonical_number(row["replaces"]))
             except NumberError as exc:
                 problems.append(f"replaces: {exc}")
         if row.get("status") and vocab.status(row["status"]) is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..numbers import StandardNumber
 from ..targets import Target
+from ..normalise import normalise_line
 from ..text import ParseReport, normalise_title
 
 __all__ = ["FrameworkNode", "Series", "StandardRow", "Item", "Direction", "Guide"]
@@ -42,7 +43,7 @@ class Series:
 class StandardRow:
     row_number: str  # 序号 as printed
     number: str  # 标准编号 as printed
-    title: str  # 标准名称 as printed
+    title: str  # 标准名称 as printed (the other cells are normalised: loaders.normalise)
     status: str  # 状态 as printed
     position: str  # 体系位置 as printed
     category_heading: str  # the category heading the row is listed under, as printed
@@ -58,7 +59,7 @@ class StandardRow:
 
     @property
     def title_normalised(self) -> str:
-        return normalise_title(self.title)
+        return normalise_title(normalise_line(self.title))
 
     @property
     def series_title(self) -> tuple[str, str, str] | None:
