@@ -17,7 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["StandardNumber", "parse_number", "canonical_number", "find_numbers", "NumberError", "PUBLISHED", "NATIONAL_PLAN", "INDUSTRY_PLAN"]
+__all__ = ["StandardNumber", "parse_number", "canonical_number", "find_numbers", "NumberError", "PUBLISHED",
+           "NATIONAL_PLAN", "INDUSTRY_PLAN"]
 
 PUBLISHED = "published"
 NATIONAL_PLAN = "national-plan"

@@ -17,7 +17,8 @@ from .normalise import is_comment, is_watermark, normalise_line
 
 __all__ = [
     "Line", "Paragraph", "TableRow", "ParseReport", "Issue", "SourceError",
-    "read_lines", "read_text", "normalise_lines", "skipped_lines", "normalise", "normalise_title", "is_blank", "split_row", "is_separator_row",
+    "read_lines", "read_text", "normalise_lines", "skipped_lines",
+    "normalise", "normalise_title", "is_blank", "split_row", "is_separator_row",
     "strip_markup", "join_paragraphs", "ends_sentence", "CN_NUMERALS", "cn_numeral_value", "read_table",
     "map_columns", "find_appendix", "APPENDIX",
 ]
@@ -131,10 +132,7 @@ def normalise_lines(texts: list[str]) -> list[Line]:
     out = []
     leading = True
     for number, printed in enumerate(texts, start=1):
-        if leading and is_comment(printed) or is_watermark(printed):
-            text = ""
-        else:
-            text = normalise_line(printed)
+        text = "" if leading and is_comment(printed) or is_watermark(printed) else normalise_line(printed)
         leading = leading and is_blank(printed)
         out.append(Line(number, text, None if text == printed else printed))
     return out

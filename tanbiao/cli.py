@@ -102,26 +102,21 @@ def build_cmd(
 def parse_cmd(
     file: Path = typer.Argument(..., help="A document (UTF-8 text or an update CSV) of a kind tanbiao reads."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
-    loader: str | None = typer.Option(None, "--loader", "-l", help="Loader to use (guide2023, guide2024, updates); "
-                                      "default: detected from the document."),
+    loader: str | None = typer.Option(None, "--loader", "-l", help="Loader to use (guide2023, guide2024, "
+                                      "standards_list, announcement, updates, notice); default: detected."),
 ) -> None:
-    """Report what the loaders recognise in FILE and list, with line numbers, what they could not parse."""
+    """Report what the loaders recognise in FILE and list, with line numbers, what they could not parse
+    (``-f json``: the contract in docs/parse-json.md)."""
     from tanbiao.loaders import base
 
     if fmt not in ("text", "json"):
         raise FilterError(f"--format must be text or json, not '{fmt}'")
-    if loader is not None:
-        try:
-            module = base.get(loader)
-        except SourceError as exc:
-            raise FilterError(str(exc)) from None
-    else:
-        loader, module = base.detect(file)
-    record = module.parse(file, base.curated())
+    if loader is not None and loader not in base.LOADERS:
+        raise FilterError(f"no loader '{loader}'; loaders are {', '.join(base.LOADERS)}")
+    loader, module, record = base.parse_file(file, loader)
     report = record.report
     if fmt == "json":
-        typer.echo(json.dumps({**report.to_dict(), "loader": loader, "kind": module.KIND, **module.describe(record)},
-                              ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(base.as_json(file, module, record), ensure_ascii=False, indent=2))
     else:
         typer.secho(f"{file}", bold=True)
         typer.echo(f"  kind: {module.KIND} (loader {loader})")

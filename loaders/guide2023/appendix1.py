@@ -101,7 +101,8 @@ def read_standards(lines: list[Line], guide: Guide, vocab: Vocabulary) -> None:
             rep.warning(line.number, f"序号 {row_no} out of sequence (expected {expected_row})", row.raw)
         record = StandardRow(
             row_number=row_no.rstrip(".．") or str(expected_row), number=canonical_number(cell("number")),
-            title=row.printed_fields.get("title", cell("title")).strip(), status=cell("status").strip(), position=cell("position").strip(),
+            title=row.printed_fields.get("title", cell("title")).strip(), status=cell("status").strip(),
+            position=cell("position").strip(),
             category_heading=heading, category=category.notation, line=line.number, raw=row.raw,
         )
         problems = _check_row(record, guide, vocab)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..normalise import normalise_line
 from ..numbers import StandardNumber
 from ..targets import Target
-from ..normalise import normalise_line
 from ..text import ParseReport, normalise_title
 
 __all__ = ["FrameworkNode", "Series", "StandardRow", "Item", "Direction", "Guide"]
@@ -109,6 +109,8 @@ class Guide:
     issuer: str = ""
     url: str = ""
     declared_categories: int | None = None
+    declared_levels: tuple[int, ...] = ()  # "4个一级子体系…15个二级子体系、63个三级子体系" (a national guide)
+    metadata: dict = field(default_factory=dict)  # the issuing notice's fields (notice.read_metadata)
     figure: str = ""  # the caption of the overall framework figure (图1), printed before the first category
     categories: list[FrameworkNode] = field(default_factory=list)
     subcategories: list[FrameworkNode] = field(default_factory=list)
