@@ -31,7 +31,7 @@ _NEAR_CJK_PUNCT = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!])|([,;:?!])(?=[{_CJK}])"
 _PAIR = re.compile(r"\(([^()（）]*)\)")
 _CJK_OR_PUNCT = re.compile(rf"[{_CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20《》“”]")
 _DOC_NUMBER = re.compile(r"[〔﹝\[【(（［]\s*(\d{4})\s*[〕﹞\]】)）］]\s*(\d+)\s*号")
-_WATERMARK_PAIR = re.compile(rf"[{_CJK}]\s*[/\-|·]")
+_WATERMARK_CHAR = re.compile(rf"(?<=[/\-·])[{_CJK}](?=[/\-·])")
 
 
 @lru_cache(maxsize=2)
@@ -80,7 +80,8 @@ def is_watermark(text: str) -> bool:
     """A site watermark such as ``本/文-內/容/來/自:中-國-碳-排-放-網``: Chinese characters one by one between
     separators."""
     chars = re.findall(f"[{_CJK}]", text)
-    return len(chars) >= 4 and len(_WATERMARK_PAIR.findall(text)) * 2 >= len(chars)
+    isolated = len(_WATERMARK_CHAR.findall(text))
+    return isolated >= 4 and isolated * 2 >= len(chars)
 
 
 def is_comment(text: str) -> bool:

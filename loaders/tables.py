@@ -90,35 +90,47 @@ def _two_row_header(upper: list[str], lower: list[str], columns: list[Column]) -
 
 
 def _whitespace_cells(text: str, order: list[Column]) -> list[str] | None:
-    """Split a whitespace-separated row: shaped fields from the ends, the text field(s) get the middle."""
-    tokens = text.split()
-    head, tail = [], []
-    i, j = 0, len(order)
-    while i < j and order[i].kind != "text":
-        if not tokens or not _SHAPES[order[i].kind].match(tokens[0]):
-            return None
-        head.append(tokens.pop(0))
-        i += 1
-    while j > i and order[j - 1].kind != "text":
-        kind = order[j - 1].kind
-        # a standard number may print as two tokens: code, serial-year
-        for width in (2, 1, 3):
-            cand = " ".join(tokens[-width:]) if len(tokens) >= width else ""
-            if cand and _SHAPES[kind].match(cand):
-                tail.insert(0, cand)
-                del tokens[-width:]
-                break
-        else:
-            tail.insert(0, "")
-        j -= 1
-    middle = order[i:j]
-    if len(middle) == 1:
-        texts = [" ".join(tokens)]
-    else:  # several text fields: split at runs of two spaces or more, if the line has them
-        parts = [p for p in re.split(r"\s{2,}", " ".join(text.split(None, len(head))[len(head):]).strip()) if p]
-        texts = (parts + [""] * len(middle))[: len(middle)] if len(parts) >= len(middle) else [" ".join(tokens)]
-        texts += [""] * (len(middle) - len(texts))
-    return head + texts + tail
+    """Split a whitespace-separated row: fields of a fixed shape (row number, standard number, date) are found by
+    their shape, the text fields between them get the words in between; several text fields side by side split
+    at runs of two spaces or more, a merged (``carry``) field getting nothing when there are too few runs."""
+    words = [(w, g) for g, run in enumerate(re.split(r"\s{2,}", text.strip())) for w in run.split()]
+    return _assign(words, order)
+
+
+def _assign(words: list[tuple[str, int]], order: list[Column]) -> list[str] | None:
+    shaped = next((k for k, c in enumerate(order) if c.kind != "text"), None)
+    if shaped is None:
+        return _texts(words, order)
+    pattern = _SHAPES[order[shaped].kind]
+    first = shaped == 0
+    starts = [0] if first else range(len(words))
+    for i in starts:
+        for width in (1, 2, 3):
+            cand = " ".join(w for w, _ in words[i:i + width])
+            if len(words[i:i + width]) == width and pattern.match(cand):
+                before = _texts(words[:i], order[:shaped])
+                after = _assign(words[i + width:], order[shaped + 1:])
+                if before is not None and after is not None:
+                    return [*before, cand, *after]
+    return None if first or not words else [*(_texts(words, order[:shaped]) or [""] * shaped), "",
+                                            *[""] * (len(order) - shaped - 1)]
+
+
+def _texts(words: list[tuple[str, int]], cols: list[Column]) -> list[str] | None:
+    if not cols:
+        return [] if not words else None
+    if len(cols) == 1:
+        return [" ".join(w for w, _ in words)]
+    runs: dict[int, list[str]] = {}
+    for w, g in words:
+        runs.setdefault(g, []).append(w)
+    parts = [" ".join(v) for v in runs.values()]
+    if len(parts) >= len(cols):
+        return parts[: len(cols) - 1] + [" ".join(parts[len(cols) - 1:])]
+    missing = len(cols) - len(parts)
+    carried = [k for k, c in enumerate(cols) if c.carry][:missing]
+    it = iter(parts + [""] * (missing - len(carried)))
+    return ["" if k in carried else next(it) for k in range(len(cols))]
 
 
 def read_grid(lines: list[Line], columns: list[Column], report: ParseReport, name: str,
