@@ -33,7 +33,9 @@ from .numbers import find_numbers
 from .tables import Column, read_grid
 from .text import Line, is_blank, normalise, read_lines
 
-__all__ = ["KIND", "LOOKS_FOR", "Announcement", "detect", "parse", "to_graph", "describe", "records"]
+CARRIES_RECORDS = True  # its records load like an update file's (resolved by the build; bad rows skipped)
+
+__all__ = ["KIND", "LOOKS_FOR", "CARRIES_RECORDS", "Announcement", "detect", "parse", "to_graph", "describe", "records"]
 
 KIND = "national-standard announcement"
 LOOKS_FOR = ("an announcement table (国家标准编号 / 国家标准名称 / 代替标准号 / 实施日期) or standard records "

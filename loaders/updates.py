@@ -37,11 +37,12 @@ from .text import Line, ParseReport
 __all__ = ["KIND", "LOOKS_FOR", "UpdateRow", "Updates", "parse", "to_graph", "detect", "describe", "COLUMNS",
            "add_records", "from_listed", "records"]
 
+CARRIES_RECORDS = True
 KIND = "update file"
 LOOKS_FOR = "a CSV header row with the columns number and status"
 
 COLUMNS = ("number", "title", "status", "issued", "effective", "issuer", "replaces", "position", "source_url",
-           "subjects")
+           "subjects", "notes")
 REQUIRED = ("number", "status")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -72,13 +72,15 @@ def build_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines, only the summary."),
     updates: list[Path] = typer.Option([], "--updates", "-u", help="CSV of dated update records (repeatable); "
                                        "see docs/updates.md."),
+    shipped: bool = typer.Option(True, "--updates-shipped/--no-updates", help="Load the update files shipped in "
+                                 "data/updates/ (default); --no-updates builds the documents alone, to compare."),
 ) -> None:
     """Build the knowledge graph from the source documents into OUT (Turtle, N-Triples, TriG, JSON-LD, reports)."""
     def progress(msg: str) -> None:
         if not quiet:
             typer.secho(f"  {msg}", err=True, dim=True)
 
-    result = build(out, reason=reason, progress=progress, updates=updates)
+    result = build(out, reason=reason, progress=progress, updates=updates, shipped_updates=shipped)
     s = result.summary
     typer.secho(f"Built {s['triples']} triples into {result.out}/ in {result.timings['total']:.2f} s", bold=True)
     for key in ("standards-per-category", "standards-per-status", "standards-per-level", "framework-nodes", "entities"):
