@@ -30,7 +30,8 @@ from .text import Line, is_blank, normalise, read_lines
 
 CARRIES_RECORDS = True  # its records load like an update file's (resolved by the build; bad rows skipped)
 
-__all__ = ["KIND", "LOOKS_FOR", "CARRIES_RECORDS", "StandardsList", "detect", "parse", "to_graph", "describe", "records"]
+__all__ = ["KIND", "LOOKS_FOR", "CARRIES_RECORDS", "StandardsList", "detect", "parse", "to_graph", "describe",
+           "records"]
 
 KIND = "list of standards carried by a notice"
 LOOKS_FOR = ("a table headed 标准名称 / 标准编号 (a recommended list), 试点产品 / 认证目录 (a pilot catalogue) or "

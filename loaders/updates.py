@@ -179,8 +179,10 @@ def from_listed(rec: Listed, position: str = "") -> UpdateRow | None:
 def add_records(g: Graph, key: str, doc: URIRef, rows: list[UpdateRow], curated: Curated) -> None:
     """Update records in the graph of document ``doc`` (an update file, or a document that lists standards)."""
     vocab, lex = curated.vocab, curated.lexicon
+    seen: dict[str, int] = {}
     for r in rows:
-        rec = ns.update_record(key, r.line)
+        seen[r.number.printed] = seen.get(r.number.printed, 0) + 1
+        rec = ns.update_record(key, r.number.printed, seen[r.number.printed])
         g.add((rec, RDF.type, TB.UpdateRecord))
         g.add((rec, RDFS.label, zh(f"{r.number.printed} {r.status}")))
         g.add((rec, TB.recordNumber, Literal(r.number.printed)))

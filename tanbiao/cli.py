@@ -266,6 +266,7 @@ def gaps_cmd(
     build_dir: Path = BuildDir,
 ) -> None:
     """Gap analysis: for every priority item a verdict (covered / partial / gap) with its evidence."""
+    from tanbiao.services.catalogue import as_of
     from tanbiao.services.gaps import gap_report, summary
     from tanbiao.services.reports import FORMATS, render
 
@@ -275,7 +276,7 @@ def gaps_cmd(
         raise FilterError("xlsx is a binary format: give --output FILE.xlsx")
     select = selector(load_build(build_dir))
     report = gap_report(select)
-    summ = summary(report, select)
+    summ = {**summary(report, select), "as_of": as_of(select)}
     if summary_only:
         typer.echo(json.dumps(summ, ensure_ascii=False, indent=2))
         return

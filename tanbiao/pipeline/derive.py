@@ -59,7 +59,8 @@ def derive_links(ctx: BuildContext, curated: Curated) -> int:
 def build_as_of(ctx: BuildContext) -> str | None:
     """The build's as-of date, from the data: the latest ``tb:asOf`` of the update files, else the latest issue
     date of the documents (never the clock)."""
-    for query in ("SELECT (MAX(?d) AS ?d) WHERE { ?doc tb:asOf ?d FILTER (?doc != <%s>) }" % ns.graph(LINKS),
+    links = ns.graph(LINKS)
+    for query in (f"SELECT (MAX(?d) AS ?d) WHERE {{ ?doc tb:asOf ?d FILTER (?doc != <{links}>) }}",
                   "SELECT (MAX(?d) AS ?d) WHERE { ?doc a tb:SourceDocument ; dcterms:issued ?d "
                   "FILTER (DATATYPE(?d) = <http://www.w3.org/2001/XMLSchema#date>) }"):
         rows = ctx.select(_PREFIXES + query)

@@ -120,6 +120,10 @@ def shacl(ctx: BuildContext) -> None:
 def summarise(ctx: BuildContext) -> None:
     """Counts for the build summary, from the catalogue's summary queries."""
     ctx.summary["triples"] = len(ctx.union_triples())
+    rows = ctx.select((query_dir() / "as-of.rq").read_text(encoding="utf-8"))
+    ctx.summary["as_of"] = str(rows[0]["asOf"]) if rows else None  # the data's as-of date (queries/as-of.rq)
+    ctx.summary["update_records"] = sum(r.recognised.get("update record applied", 0)
+                                        for r in ctx.update_reports.values())
     for path in sorted((query_dir() / "summary").glob("*.rq")):
         counts = {}
         for row in ctx.select(path.read_text(encoding="utf-8")):
