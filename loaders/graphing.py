@@ -36,7 +36,7 @@ def add_location(
     ``namespaces.location``; the line, table row and clause ``part`` are properties of it)."""
     occurrence = 1
     loc = ns.location(doc_key, section, quote)
-    while (known := g.value(loc, TB.lineNumber)) is not None and int(known) != line:
+    while (known := g.value(loc, TB.lineNumber)) is not None and known != Literal(line, datatype=XSD.integer):
         occurrence += 1
         loc = ns.location(doc_key, section, quote, occurrence)
     doc = ns.document(doc_key)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from tanbiao.api.app import create_app
 from tanbiao.api.config import Settings
 from tanbiao.loaders.resources import package_dir, update_manifest
+
 from tanbiao.pipeline import build
 from tanbiao.store import load_build, selector
 
