@@ -169,7 +169,7 @@ def test_a_loader_override_on_the_wrong_kind_is_refused():
 
 def _mangle(text: str, rng: random.Random) -> str:
     lines = text.splitlines()
-    op = rng.randrange(7)
+    op = rng.randrange(8)
     if op == 0:
         return text[: rng.randrange(len(text) + 1)]
     if op == 1 and lines:
@@ -179,6 +179,8 @@ def _mangle(text: str, rng: random.Random) -> str:
     elif op == 3 and lines:
         i = rng.randrange(len(lines))
         lines[i] = lines[i].replace(" ", "|") if rng.random() < 0.5 else "|" * rng.randrange(5)
+    elif op == 7:  # the whole document as pipe rows, some cut short
+        lines = ["| " + " | ".join(ln.split()[: rng.randrange(1, 6)]) + " |" for ln in lines]
     elif op == 4:
         lines.insert(rng.randrange(len(lines) + 1), rng.choice(["附件 1", "序号 标准名称 标准编号", "| 序号 |",
                                                                 "### SOURCE: x", "合计 | 99", "1 |", "发文字号："]))
