@@ -110,3 +110,22 @@ def test_home_page_and_gap_report_state_the_as_of_date(built_current, tmp_path_f
         assert "data as of</span> 2026-12-01" in client.get("/").text
         assert "data as of 2026-12-01" in client.get("/api/gaps?format=html").text
         assert client.get("/api/gaps/summary").json()["as_of"] == "2026-12-01"
+
+
+def test_lists_and_records_documents_load_like_update_files(tmp_path):
+    """Real excerpts as sources of a build: the recommended list (rows 1-5; row 6 cut off is reported, not fatal)
+    and the standard records (GB/T 32151.9-2023 replaces GB/T 32151.9-2015)."""
+    from tanbiao.loaders.resources import Source, source_manifest
+
+    docs = DATA / "documents"
+    extra = [Source(docs / "miit-2026-pcf-group-standards-recommended-list-batch3-zh-hant.txt", "pcf-list-3", "", "",
+                    "http://m.bulleintime.com/zhengcefagui/2026/0203116845.html", "2.1"),
+             Source(docs / "standard-records-ghg-accounting-excerpts.txt", "ghg-records", "", "", "", "2.1")]
+    result = build(tmp_path / "b", sources=source_manifest() + extra, reason=False, shipped_updates=False)
+    got = _standards(result.out)
+    assert got["T/CPCIF 0391-2024"]["pos"] == "2.1" and got["T/CPCIF 0391-2024"]["level"] == "group"
+    assert (got["GB/T 32151.9-2015"]["status"], got["GB/T 32151.9-2015"]["by"]) == ("被代替", "GB/T 32151.9-2023")
+    assert got["GB/T 32151.7-2015"]["status"] == "已废止"
+    assert "https://w3id.org/tanbiao/graph/pcf-list-3" in result.summary["named_graphs"]
+    errors = [i for r in result.reports for i in r.issues if i.severity == "error"]
+    assert [(e.line, e.text[:6]) for e in errors if "row without" in e.message] == [(33, "6 溫室氣體")]
