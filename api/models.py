@@ -157,6 +157,7 @@ class GapSummary(_Model):
     standards_by_status: dict[str, int]
     targets: list[Target]
     priority_products_2024: ProductsSummary
+    as_of: str | None = None  # the data's as-of date (queries/as-of.rq)
 
 
 class Verdict(_Model):

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tanbiao.errors import QueryError
 from tanbiao.services import gaps as gap_service
+from tanbiao.services.catalogue import as_of
 from tanbiao.services.gaps import GapReport
 from tanbiao.sparqltext import remote_targets
 
@@ -64,7 +65,7 @@ class Service:
 
     def _compute_gaps(self) -> tuple[GapReport, dict]:
         report = gap_service.gap_report(self.select_sync)
-        return report, gap_service.summary(report, self.select_sync)
+        return report, {**gap_service.summary(report, self.select_sync), "as_of": as_of(self.select_sync)}
 
     def data_changed(self) -> None:
         self._gaps = None

@@ -32,10 +32,12 @@ from .curated import Lexicon, lexicon
 from .resources import Vocabulary, curated_file, vocabulary
 from .text import Line, ParseReport, read_lines
 
-__all__ = ["Curated", "SourceInfo", "Loader", "LOADERS", "curated", "get", "detect", "Record"]
+__all__ = ["Curated", "SourceInfo", "Loader", "LOADERS", "curated", "get", "detect", "Record", "parse_file",
+           "as_json"]
 
 # the loader modules, in the order detection tries them
-LOADERS = ("guide2023", "guide2024", "updates")
+# (ties go to the earlier one: the government notice, the general kind, comes last)
+LOADERS = ("guide2023", "guide2024", "standards_list", "announcement", "updates", "notice")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class SourceInfo:
     key: str
     title_en: str = ""
     origin: str = ""
+    position: str = ""  # the sub-category (notation or label) of the new standards a list carries
 
 
 class Record(Protocol):
@@ -87,6 +90,38 @@ def get(name: str) -> Loader:
         raise SourceError(f"no loader '{name}'; loaders are {', '.join(LOADERS)}", details=[])
     module: ModuleType = importlib.import_module(f"tanbiao.loaders.{name}")
     return cast(Loader, module)
+
+
+def parse_file(path: str | Path, name: str | None = None) -> tuple[str, Loader, Any]:
+    """Parse the document at ``path`` with the loader ``name`` (default: detected); (name, loader, record)."""
+    if name is None:
+        name, loader = detect(path)
+    else:
+        loader = get(name)
+    return name, loader, loader.parse(path, curated())
+
+
+def as_json(path: str | Path, loader: Loader, record: Any) -> dict:
+    """The contract of ``tanbiao parse -f json`` (docs/parse-json.md): path, kind, metadata (dates ISO), records,
+    targets, recognised, issues — keys of a record absent when the document does not say."""
+    meta_of = getattr(loader, "metadata", None)
+    if meta_of is not None:
+        metadata = meta_of(record)
+    else:
+        metadata = {k: getattr(v, "value", v) for k, v in getattr(record, "metadata", {}).items()}
+    records_of = getattr(loader, "records", None)
+    report = record.report.to_dict()
+    return {
+        "path": str(path),
+        "kind": loader.KIND,
+        "metadata": metadata,
+        "records": records_of(record) if records_of is not None else [],
+        "targets": [{"year": t.year, "count": t.count, "comparator": t.comparator, "what": t.what,
+                     **({"plan": t.cited} if t.cited else {}), "line": t.line}
+                    for t in getattr(record, "targets", [])],
+        "recognised": report["recognised"],
+        "issues": report["issues"],
+    }
 
 
 def detect(path: str | Path) -> tuple[str, Loader]:

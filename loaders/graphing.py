@@ -32,8 +32,13 @@ def add_location(
     g: Graph, subject: URIRef, doc_key: str, line: int, section: str, quote: str, row_number: str | None = None,
     part: int | None = None,
 ) -> URIRef:
-    """Link ``subject`` to its document and to the line / table row (/ clause ``part``) it was read from."""
-    loc = ns.location(doc_key, line, part)
+    """Link ``subject`` to its document and to the place it was read from (its IRI keyed by section and quote,
+    ``namespaces.location``; the line, table row and clause ``part`` are properties of it)."""
+    occurrence = 1
+    loc = ns.location(doc_key, section, quote)
+    while (known := g.value(loc, TB.lineNumber)) is not None and known != Literal(line, datatype=XSD.integer):
+        occurrence += 1
+        loc = ns.location(doc_key, section, quote, occurrence)
     doc = ns.document(doc_key)
     g.add((subject, PROV.wasDerivedFrom, doc))
     g.add((subject, TB.sourceLocation, loc))

@@ -26,27 +26,23 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from tanbiao.errors import CuratedDataError, SourceError
 
 from . import namespaces as ns
+from . import notice
 from .base import Curated, SourceInfo
 from .graphing import add_document, add_location, en, new_graph, zh
 from .items import split_list
 from .namespaces import TB
+from .notice import META, Field, read_metadata
 from .resources import curated_file
 from .targets import Target, add_targets, find_targets
-from .text import Line, Paragraph, ParseReport, is_blank, join_paragraphs, normalise, read_lines
+from .text import Line, Paragraph, ParseReport, is_blank, join_paragraphs, normalise, read_lines, skipped_lines
 
 __all__ = ["KIND", "LOOKS_FOR", "Guide2024", "Field", "Listing", "Alignment", "describe", "detect", "parse",
            "to_graph"]
 
 KIND = "carbon-footprint drafting guide"
-LOOKS_FOR = ("a metadata block (发文机关：… 发文字号：…), a naming rule (统一命名为《…》) and a priority product list "
-             "(优先聚焦…等重点产品)")
+LOOKS_FOR = ("a title naming a carbon-footprint accounting rules drafting guide (…碳足迹核算规则标准编制指南), "
+             "a naming rule (统一命名为《…》), a priority product list (优先聚焦…等重点产品)")
 
-# The labels of the MIIT page's metadata block, by the field they fill.
-_META = {
-    "issuer": "发文机关", "title": "标题", "doc_number": "发文字号", "written": "成文日期",
-    "published": "发布日期", "publisher": "发布机构", "category": "分类",
-}
-_META_LINE = re.compile(r"^(?P<key>[\u4e00-\u9fff\s]{2,8}?)\s*[:：]\s*(?P<value>\S.*)$")
 _SECTORS = re.compile(r"聚焦(?P<list>[^。；]+?)等行业")
 _PRODUCTS = re.compile(r"优先聚焦(?P<list>[^。；]+?)等重点产品")
 _NAME_RULE = re.compile(r"(?:统一)?命名为《(?P<name>[^》]+)》")
@@ -57,16 +53,8 @@ _ELEMENT_SUFFIX = re.compile(r"(?:的确定|确定)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
-_MARKERS = (re.compile(r"发文字号\s*[:：]"), re.compile(r"命名为《"), re.compile(r"等重点产品"),
-            re.compile(r"碳足迹核算规则"))
-
-
-@dataclass(frozen=True)
-class Field:
-    """A value as the document prints it, and the line it is on."""
-
-    value: str
-    line: int
+_TITLE_MARKER = re.compile(r"碳足迹核算规则标准编制指南")
+_MARKERS = (re.compile(r"命名为《"), re.compile(r"等重点产品"), re.compile(r"保持一致"))
 
 
 @dataclass(frozen=True)
@@ -91,7 +79,7 @@ class Alignment:
 @dataclass
 class Guide2024:
     path: str
-    metadata: dict[str, Field] = field(default_factory=dict)  # field name (issuer, title …) -> value
+    metadata: dict[str, Field] = field(default_factory=dict)  # label as printed (发文字号 …) -> value
     title: str = ""
     targets: list[Target] = field(default_factory=list)
     sectors: Listing = Listing()
@@ -103,8 +91,10 @@ class Guide2024:
 
 
 def detect(lines: list[Line]) -> int:
-    """How many of the markers of a carbon-footprint drafting guide the text shows."""
-    return sum(1 for marker in _MARKERS if any(marker.search(ln.text) for ln in lines))
+    """2 when the text names itself a carbon-footprint drafting guide, plus one for each of its rules shown."""
+    if not any(_TITLE_MARKER.search(ln.text) for ln in lines):
+        return 0
+    return 2 + sum(1 for marker in _MARKERS if any(marker.search(ln.text) for ln in lines))
 
 
 def _is_heading(text: str) -> bool:
@@ -112,34 +102,22 @@ def _is_heading(text: str) -> bool:
     return len(text) <= 20 and "。" not in text and bool(_HEADING.match(text))
 
 
-def _meta_key(label: str) -> str | None:
-    label = re.sub(r"\s+", "", label)
-    return next((k for k, v in _META.items() if v == label), None)
-
-
 def parse(path: str | Path, curated: Curated | None = None) -> Guide2024:
     lines = read_lines(Path(path))
     if not any(not is_blank(ln.text) for ln in lines):
         raise SourceError(f"{path}: the file is empty")
+    if not detect(lines):
+        raise SourceError(f"{path}: not a {KIND} — it does not name itself one (…碳足迹核算规则标准编制指南)")
     guide = Guide2024(str(path), report=ParseReport(str(path)))
     rep = guide.report
-    body = []
-    for line in lines:
-        text = line.text.strip()
-        m = _META_LINE.match(text)
-        key = _meta_key(m["key"]) if m else None
-        if key and key not in guide.metadata:
-            guide.metadata[key] = Field(normalise(m["value"]), line.number)  # type: ignore[index]
-            rep.count("metadata field")
-            continue
-        if not text.startswith("|"):
-            body.append(line)
-    if not guide.metadata:
-        raise SourceError(f"{path}: not a document of this kind — no metadata block (发文机关：… 发文字号：…)")
-    for key, label in _META.items():
-        if key not in guide.metadata:
-            rep.error(None, f"metadata field {label} is missing")
-    if "title" in guide.metadata and (m := re.search(r"《([^》]+)》", guide.metadata["title"].value)):
+    skipped_lines(lines, rep)
+    guide.metadata = read_metadata(lines, rep)
+    meta_lines = {f.line for f in guide.metadata.values()}
+    body = [ln for ln in lines if ln.number not in meta_lines and not ln.text.strip().startswith("|")]
+    for label in META:
+        if label not in guide.metadata:
+            rep.warning(None, f"metadata field {label} is not printed")
+    if "标题" in guide.metadata and (m := re.search(r"《([^》]+)》", guide.metadata["标题"].value)):
         guide.title = m.group(1)
 
     paragraphs = join_paragraphs(body, _is_heading)
@@ -199,7 +177,7 @@ def _rules(paragraphs: list[Paragraph], guide: Guide2024) -> None:
 def describe(guide: Guide2024) -> dict:
     return {
         "title": guide.title,
-        "metadata": {_META[k]: f.value for k, f in guide.metadata.items()},
+        "metadata": {k: f.value for k, f in guide.metadata.items()},
         "targets": [f"{t.year}: {t.count} {t.qualifier} {t.what}".replace("  ", " ") for t in guide.targets],
         "priority sectors": list(guide.sectors.values),
         "priority products": list(guide.products.values),
@@ -223,20 +201,8 @@ def to_graph(guide: Guide2024, source: SourceInfo, curated: Curated) -> Graph:
 
     meta = {k: f.value for k, f in guide.metadata.items()}
     doc = add_document(g, key, guide.title or Path(guide.path).name, source.title_en, source.origin,
-                       Path(guide.path).name, issuer=meta.get("issuer", ""), date=meta.get("published", ""))
-    if "doc_number" in meta:
-        g.add((doc, TB.documentNumber, Literal(meta["doc_number"])))
-    if "written" in meta:
-        g.add((doc, DCTERMS.created, Literal(meta["written"], datatype=XSD.date)))
-    if "published" in meta:
-        g.remove((doc, DCTERMS.issued, None))
-        g.add((doc, DCTERMS.issued, Literal(meta["published"], datatype=XSD.date)))
-    if "publisher" in meta:
-        g.add((doc, TB.publishingUnit, zh(meta["publisher"])))
-    if "category" in meta:
-        g.add((doc, TB.documentCategory, zh(meta["category"])))
-    if "title" in meta:
-        g.add((doc, TB.fullTitle, zh(meta["title"])))
+                       Path(guide.path).name, issuer=meta.get("发文机关", ""), date=meta.get("发布日期", ""))
+    notice.add_metadata(g, doc, meta)
 
     add_targets(g, guide.targets, key, doc, "工作目标 / 解读")
 
@@ -250,7 +216,7 @@ def to_graph(guide: Guide2024, source: SourceInfo, curated: Curated) -> Graph:
     # Its aspect is the framework topic the document's title names (产品碳足迹核算); that link is made
     # over the whole graph by queries/build/link-title-aspects.rq.
     products = guide.products
-    code = meta.get("written", "")[:4] or key
+    code = meta.get("成文日期", "")[:4] or key
     direction = ns.direction(code)
     g.add((direction, RDF.type, TB.PriorityDirection))
     g.add((direction, SKOS.notation, Literal(code)))

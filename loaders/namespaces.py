@@ -7,6 +7,7 @@ the same IRI in every build. See ``ontology/README.md`` for the IRI scheme.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -166,9 +167,13 @@ def document(key: str) -> URIRef:
     return _iri("source/" + slug(key))
 
 
-def location(doc_key: str, line: int, part: int | None = None) -> URIRef:
-    """A place in a source document: the line a record starts on (``part``: the n-th clause there)."""
-    return _iri(f"source/{slug(doc_key)}/L{line}" + (f"-{part}" if part else ""))
+def location(doc_key: str, section: str, quote: str, occurrence: int = 1) -> URIRef:
+    """A place in a source document, keyed by what is there — its section and the text quoted, whitespace
+    ignored — not by its line: re-flowing the document moves the line (``tb:lineNumber``), not the IRI. The
+    ``occurrence``-th place with the same section and text gets ``-<occurrence>``."""
+    compact = re.sub(r"\s+", "", quote)
+    digest = hashlib.sha1(f"{section}\n{compact}".encode()).hexdigest()[:12]
+    return _iri(f"source/{slug(doc_key)}/{digest}" + (f"-{occurrence}" if occurrence > 1 else ""))
 
 
 def graph(key: str) -> URIRef:
@@ -216,9 +221,10 @@ def target(doc_key: str, year: int, count: int) -> URIRef:
     return _iri(f"target/{slug(doc_key)}/{year}-{count}")
 
 
-def update_record(key: str, line: int) -> URIRef:
-    """One record (row) of an update file."""
-    return _iri(f"update/{slug(key)}/L{line}")
+def update_record(key: str, number: str, occurrence: int = 1) -> URIRef:
+    """One record of an update file or of a document listing standards, keyed by the number it is about (the
+    ``occurrence``-th record of the same number in the file gets ``-<occurrence>``), not by its line."""
+    return _iri(f"update/{slug(key)}/{slug(number)}" + (f"-{occurrence}" if occurrence > 1 else ""))
 
 
 def assessment(item_key: str) -> URIRef:

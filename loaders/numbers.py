@@ -14,9 +14,11 @@ Only the shape of numbers lives here; what a code or nature letter *means* comes
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["StandardNumber", "parse_number", "NumberError", "PUBLISHED", "NATIONAL_PLAN", "INDUSTRY_PLAN"]
+__all__ = ["StandardNumber", "parse_number", "canonical_number", "find_numbers", "NumberError", "PUBLISHED",
+           "NATIONAL_PLAN", "INDUSTRY_PLAN"]
 
 PUBLISHED = "published"
 NATIONAL_PLAN = "national-plan"
@@ -33,6 +35,31 @@ _NATIONAL_PLAN_RE = re.compile(
 _INDUSTRY_PLAN_RE = re.compile(
     rf"^(?P<year>\d{{4}}){_DASH}(?P<serial>\d{{4}})(?P<nature>[TQZ]){_DASH}(?P<codes>[A-Z]{{2}}(?:/[A-Z]{{2}})*)$"
 )
+
+
+_CODE = r"(?:T/[A-Z]+|Q/[A-Z0-9]+|DB\d{0,6}|[A-Z]{1,3})(?:/[TZ])?"
+_LOOSE = re.compile(
+    rf"(?<![A-Za-z0-9/])(?P<code>(?:[TQ][/-][A-Z]+|DB\d{{0,6}}|[A-Z]{{1,3}})(?:/[TZ])?)\s*"
+    rf"(?P<serial>\d+(?:\.\d+)?)\s*{_DASH}\s*(?P<year>(?:19|20)\d{{2}})(?!\d)"
+)
+
+
+def canonical_number(printed: str) -> str:
+    """A standard number in its printed canonical form: ``T-CECRPA 010-2024`` → ``T/CECRPA 010-2024``,
+    ``GB／T　32151.8—2023`` → ``GB/T 32151.8-2023``, ``GB/T32151.1-2015`` → ``GB/T 32151.1-2015``; one space
+    between code and serial, ``-`` before the year. Plan numbers only get ASCII dashes and no spaces."""
+    text = unicodedata.normalize("NFKC", printed).strip()
+    text = re.sub(r"\s*[—–－‐-]+\s*", "-", text)
+    text = re.sub(r"\s+", " ", text)
+    if text[:1].isdigit():
+        return text.replace(" ", "")
+    text = re.sub(r"^([TQ])[-_ ](?=[A-Z])", r"\1/", text)
+    return re.sub(rf"^({_CODE})\s*(?=\d)", r"\1 ", text)
+
+
+def find_numbers(text: str) -> list[tuple[int, str]]:
+    """Published standard numbers in running text, as (position, canonical number)."""
+    return [(m.start(), canonical_number(m.group(0))) for m in _LOOSE.finditer(unicodedata.normalize("NFKC", text))]
 
 
 class NumberError(ValueError):

@@ -21,7 +21,7 @@ from .namespaces import TB
 
 __all__ = [
     "package_dir", "ontology_files", "shape_files", "query_dir", "curated_file", "source_manifest",
-    "Source", "Vocabulary", "vocabulary", "ontology_graph", "ontology_version",
+    "Source", "UpdateFile", "update_manifest", "Vocabulary", "vocabulary", "ontology_graph", "ontology_version",
 ]
 
 
@@ -53,6 +53,21 @@ class Source:
     loader: str
     title_en: str
     origin: str
+    position: str = ""  # default sub-category of new standards a list carries
+
+
+@dataclass(frozen=True)
+class UpdateFile:
+    path: Path
+    as_of: str  # the date its records were checked as of (ISO)
+    title_en: str
+
+
+def update_manifest() -> list[UpdateFile]:
+    """The update files shipped with tanbiao (``data/updates/manifest.csv``): the default build loads them."""
+    folder = package_dir("updates")
+    with open(folder / "manifest.csv", encoding="utf-8", newline="") as fh:
+        return [UpdateFile(folder / r["file"], r["as_of"], r["title_en"]) for r in csv.DictReader(fh)]
 
 
 def source_manifest() -> list[Source]:
@@ -60,7 +75,7 @@ def source_manifest() -> list[Source]:
     folder = package_dir("sources")
     with open(folder / "sources.csv", encoding="utf-8", newline="") as fh:
         return [
-            Source(folder / r["file"], r["key"], r["loader"], r["title_en"], r["origin"])
+            Source(folder / r["file"], r["key"], r["loader"], r["title_en"], r["origin"], r.get("position") or "")
             for r in csv.DictReader(fh)
         ]
 
@@ -90,6 +105,7 @@ class Vocabulary:
     natures: dict[str, URIRef]  # plan letter Q/T/Z -> nature concept
     levels: dict[str, URIRef]  # notation -> level concept
     codes: dict[str, Code]  # standard / industry code -> its record
+    issuers: dict[str, str]  # group-standard code (T/CISA) -> the association that issues it (group-codes.csv)
 
     def status(self, printed: str) -> URIRef | None:
         return self.statuses.get(printed.strip())
@@ -125,7 +141,9 @@ def vocabulary() -> Vocabulary:
     }
     with open(curated_file("standard-codes.csv"), encoding="utf-8", newline="") as fh:
         codes = {r["code"]: Code(**r) for r in csv.DictReader(fh)}
-    return Vocabulary(_labels(g, TB.StandardStatus), natures, levels, codes)  # type: ignore[arg-type]
+    with open(curated_file("group-codes.csv"), encoding="utf-8", newline="") as fh:
+        issuers = {r["code"]: r["issuer"] for r in csv.DictReader(fh)}
+    return Vocabulary(_labels(g, TB.StandardStatus), natures, levels, codes, issuers)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

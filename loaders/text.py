@@ -13,9 +13,12 @@ from pathlib import Path
 
 from tanbiao.errors import SourceError
 
+from .normalise import is_comment, is_watermark, normalise_line
+
 __all__ = [
     "Line", "Paragraph", "TableRow", "ParseReport", "Issue", "SourceError",
-    "read_lines", "normalise", "normalise_title", "is_blank", "split_row", "is_separator_row",
+    "read_lines", "read_text", "normalise_lines", "skipped_lines",
+    "normalise", "normalise_title", "is_blank", "split_row", "is_separator_row",
     "strip_markup", "join_paragraphs", "ends_sentence", "CN_NUMERALS", "cn_numeral_value", "read_table",
     "map_columns", "find_appendix", "APPENDIX",
 ]
@@ -30,7 +33,12 @@ _SENTENCE_END = tuple("。；！？：:;!?")
 @dataclass(frozen=True)
 class Line:
     number: int  # 1-based line number in the source file
-    text: str
+    text: str  # the line as the rules read it (``normalise.normalise_line``; "" for a watermark or comment)
+    printed: str | None = None  # the line as printed, when it differs from ``text``
+
+    @property
+    def as_printed(self) -> str:
+        return self.text if self.printed is None else self.printed
 
 
 @dataclass
@@ -48,8 +56,13 @@ class Paragraph:
 @dataclass
 class TableRow:
     line: int
-    cells: list[str]
-    raw: str
+    cells: list[str]  # normalised
+    raw: str  # the row as printed
+    printed_cells: list[str] = field(default_factory=list)  # the cells as printed (same positions as ``cells``)
+    printed_fields: dict[str, str] = field(default_factory=dict)  # read_table: the cells as printed, by field
+
+    def printed(self, index: int) -> str:
+        return self.printed_cells[index] if index < len(self.printed_cells) else self.cells[index]
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,34 @@ class ParseReport:
 
 
 def read_lines(path: Path) -> list[Line]:
-    """The file's lines, 1-based; a clear SourceError for anything that is not UTF-8 text."""
+    """The file's lines, 1-based, normalised for the rules (the printed text kept); a clear SourceError for
+    anything that is not UTF-8 text."""
+    return normalise_lines(read_text(path).splitlines())
+
+
+def normalise_lines(texts: list[str]) -> list[Line]:
+    """Lines as the rules read them: each normalised (``normalise.normalise_line``); site watermarks and a
+    leading ``# …`` comment line become blank (``skipped_lines`` lists them)."""
+    out = []
+    leading = True
+    for number, printed in enumerate(texts, start=1):
+        text = "" if leading and is_comment(printed) or is_watermark(printed) else normalise_line(printed)
+        leading = leading and is_blank(printed)
+        out.append(Line(number, text, None if text == printed else printed))
+    return out
+
+
+def skipped_lines(lines: list[Line], report: ParseReport) -> None:
+    """Report the lines normalisation left out (watermarks, a leading comment)."""
+    for ln in lines:
+        if ln.printed is not None and not ln.text and not is_blank(ln.printed):
+            what = "comment line" if is_comment(ln.printed) else "watermark line"
+            report.count(f"{what} skipped")
+            report.info(ln.number, f"{what}, not part of the document, skipped", ln.printed)
+
+
+def read_text(path: Path) -> str:
+    """The file's text; a clear SourceError for anything that is not UTF-8 text."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -124,7 +164,7 @@ def read_lines(path: Path) -> list[Line]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(f"{path}:{line}: not valid UTF-8 ({exc.reason})") from None
-    return [Line(i, t) for i, t in enumerate(text.splitlines(), start=1)]
+    return text
 
 
 def is_blank(text: str) -> bool:
@@ -169,11 +209,19 @@ def strip_markup(cell: str) -> list[str]:
 
 def split_row(line: Line) -> TableRow | None:
     """A markdown-like table row ``| a | b |`` into stripped cells (None if the line is not a row)."""
-    raw = line.text.strip()
+    cells = _pipe_cells(line.text)
+    if cells is None:
+        return None
+    printed = _pipe_cells(line.as_printed) or []
+    return TableRow(line.number, cells, line.as_printed.strip(), printed if len(printed) == len(cells) else [])
+
+
+def _pipe_cells(text: str) -> list[str] | None:
+    raw = text.strip()
     if not raw.startswith("|"):
         return None
     body = raw[1:-1] if raw.endswith("|") and len(raw) > 1 else raw[1:]
-    return TableRow(line.number, [c.strip() for c in body.split("|")], raw)
+    return [c.strip() for c in body.split("|")]
 
 
 def is_separator_row(row: TableRow) -> bool:
@@ -285,4 +333,5 @@ def read_table(lines: list[Line], report: ParseReport, spec: dict[str, tuple[str
             report.error(line.number, f"row has {len(row.cells)} cells, the header has {width}: "
                                       f"missing {', '.join(missing)}", row.raw)
             continue
+        row.printed_fields = {k: row.printed(v) for k, v in columns.items()}
         yield line, row, {k: row.cells[v] for k, v in columns.items()}

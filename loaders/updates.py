@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from tanbiao.errors import SourceError
@@ -29,17 +29,20 @@ from . import namespaces as ns
 from .base import Curated, SourceInfo
 from .base import curated as shipped_curated
 from .graphing import add_document, add_location, new_graph, zh
+from .listed import Listed, implied_status
 from .namespaces import TB
-from .numbers import NumberError, StandardNumber, parse_number
+from .numbers import NumberError, StandardNumber, canonical_number, parse_number
 from .text import Line, ParseReport
 
-__all__ = ["KIND", "LOOKS_FOR", "UpdateRow", "Updates", "parse", "to_graph", "detect", "describe", "COLUMNS"]
+__all__ = ["KIND", "LOOKS_FOR", "UpdateRow", "Updates", "parse", "to_graph", "detect", "describe", "COLUMNS",
+           "add_records", "from_listed", "records"]
 
+CARRIES_RECORDS = True
 KIND = "update file"
 LOOKS_FOR = "a CSV header row with the columns number and status"
 
 COLUMNS = ("number", "title", "status", "issued", "effective", "issuer", "replaces", "position", "source_url",
-           "subjects")
+           "subjects", "notes")
 REQUIRED = ("number", "status")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -112,12 +115,12 @@ def parse(path: str | Path, curated: Curated | None = None, text: str | None = N
         number = replaces = None
         if row.get("number"):
             try:
-                number = parse_number(row["number"])
+                number = parse_number(canonical_number(row["number"]))
             except NumberError as exc:
                 problems.append(str(exc))
         if row.get("replaces"):
             try:
-                replaces = parse_number(row["replaces"])
+                replaces = parse_number(canonical_number(row["replaces"]))
             except NumberError as exc:
                 problems.append(f"replaces: {exc}")
         if row.get("status") and vocab.status(row["status"]) is None:
@@ -145,14 +148,41 @@ def describe(updates: Updates) -> dict:
     return {"records": len(updates.rows), "skipped": len(updates.report.errors)}
 
 
+def records(updates: Updates) -> list[dict]:
+    """The rows for ``tanbiao parse -f json`` (keys absent when the row leaves the cell empty)."""
+    out = []
+    for r in updates.rows:
+        rec = {"number": r.number.printed, "title": r.title, "status": r.status, "issued": r.issued,
+               "effective": r.effective, "issuer": r.issuer,
+               "replaces": r.replaces.printed if r.replaces else "", "source_url": r.source_url}
+        out.append({**{k: v for k, v in rec.items() if v}, "line": r.line})
+    return out
+
+
 def to_graph(updates: Updates, source: SourceInfo, curated: Curated) -> Graph:
     """The records as RDF (what they are about is resolved later, over the whole graph)."""
     g = new_graph()
-    key, vocab, lex = source.key, curated.vocab, curated.lexicon
     name = Path(updates.path).name
-    doc = add_document(g, key, name, source.title_en or f"Update records {name}", source.origin or name, name)
-    for r in updates.rows:
-        rec = ns.update_record(key, r.line)
+    doc = add_document(g, source.key, name, source.title_en or f"Update records {name}", source.origin or name, name)
+    add_records(g, source.key, doc, updates.rows, curated)
+    return g
+
+
+def from_listed(rec: Listed, position: str = "") -> UpdateRow | None:
+    """A record a document lists (``listed.Listed``) as an update row; None when it has no number."""
+    if rec.number is None:
+        return None
+    return UpdateRow(rec.line, rec.number, rec.title or "", implied_status(rec), rec.issued or "",
+                     rec.effective or "", rec.issuer or "", rec.replaces, position, rec.source_url or "", rec.raw)
+
+
+def add_records(g: Graph, key: str, doc: URIRef, rows: list[UpdateRow], curated: Curated) -> None:
+    """Update records in the graph of document ``doc`` (an update file, or a document that lists standards)."""
+    vocab, lex = curated.vocab, curated.lexicon
+    seen: dict[str, int] = {}
+    for r in rows:
+        seen[r.number.printed] = seen.get(r.number.printed, 0) + 1
+        rec = ns.update_record(key, r.number.printed, seen[r.number.printed])
         g.add((rec, RDF.type, TB.UpdateRecord))
         g.add((rec, RDFS.label, zh(f"{r.number.printed} {r.status}")))
         g.add((rec, TB.recordNumber, Literal(r.number.printed)))
@@ -174,4 +204,3 @@ def to_graph(updates: Updates, source: SourceInfo, curated: Curated) -> Graph:
             g.add((rec, TB.recordSubject, ns.concept(s if s in lex.concepts else lex.labels[s])))
         add_location(g, rec, key, r.line, "records", r.raw)
         g.add((rec, TB.inUpdateFile, doc))
-    return g

@@ -72,13 +72,15 @@ def build_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines, only the summary."),
     updates: list[Path] = typer.Option([], "--updates", "-u", help="CSV of dated update records (repeatable); "
                                        "see docs/updates.md."),
+    shipped: bool = typer.Option(True, "--updates-shipped/--no-updates", help="Load the update files shipped in "
+                                 "data/updates/ (default); --no-updates builds the documents alone, to compare."),
 ) -> None:
     """Build the knowledge graph from the source documents into OUT (Turtle, N-Triples, TriG, JSON-LD, reports)."""
     def progress(msg: str) -> None:
         if not quiet:
             typer.secho(f"  {msg}", err=True, dim=True)
 
-    result = build(out, reason=reason, progress=progress, updates=updates)
+    result = build(out, reason=reason, progress=progress, updates=updates, shipped_updates=shipped)
     s = result.summary
     typer.secho(f"Built {s['triples']} triples into {result.out}/ in {result.timings['total']:.2f} s", bold=True)
     for key in ("standards-per-category", "standards-per-status", "standards-per-level", "framework-nodes", "entities"):
@@ -102,26 +104,21 @@ def build_cmd(
 def parse_cmd(
     file: Path = typer.Argument(..., help="A document (UTF-8 text or an update CSV) of a kind tanbiao reads."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
-    loader: str | None = typer.Option(None, "--loader", "-l", help="Loader to use (guide2023, guide2024, updates); "
-                                      "default: detected from the document."),
+    loader: str | None = typer.Option(None, "--loader", "-l", help="Loader to use (guide2023, guide2024, "
+                                      "standards_list, announcement, updates, notice); default: detected."),
 ) -> None:
-    """Report what the loaders recognise in FILE and list, with line numbers, what they could not parse."""
+    """Report what the loaders recognise in FILE and list, with line numbers, what they could not parse
+    (``-f json``: the contract in docs/parse-json.md)."""
     from tanbiao.loaders import base
 
     if fmt not in ("text", "json"):
         raise FilterError(f"--format must be text or json, not '{fmt}'")
-    if loader is not None:
-        try:
-            module = base.get(loader)
-        except SourceError as exc:
-            raise FilterError(str(exc)) from None
-    else:
-        loader, module = base.detect(file)
-    record = module.parse(file, base.curated())
+    if loader is not None and loader not in base.LOADERS:
+        raise FilterError(f"no loader '{loader}'; loaders are {', '.join(base.LOADERS)}")
+    loader, module, record = base.parse_file(file, loader)
     report = record.report
     if fmt == "json":
-        typer.echo(json.dumps({**report.to_dict(), "loader": loader, "kind": module.KIND, **module.describe(record)},
-                              ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(base.as_json(file, module, record), ensure_ascii=False, indent=2))
     else:
         typer.secho(f"{file}", bold=True)
         typer.echo(f"  kind: {module.KIND} (loader {loader})")
@@ -269,6 +266,7 @@ def gaps_cmd(
     build_dir: Path = BuildDir,
 ) -> None:
     """Gap analysis: for every priority item a verdict (covered / partial / gap) with its evidence."""
+    from tanbiao.services.catalogue import as_of
     from tanbiao.services.gaps import gap_report, summary
     from tanbiao.services.reports import FORMATS, render
 
@@ -278,7 +276,7 @@ def gaps_cmd(
         raise FilterError("xlsx is a binary format: give --output FILE.xlsx")
     select = selector(load_build(build_dir))
     report = gap_report(select)
-    summ = summary(report, select)
+    summ = {**summary(report, select), "as_of": as_of(select)}
     if summary_only:
         typer.echo(json.dumps(summ, ensure_ascii=False, indent=2))
         return

@@ -28,8 +28,16 @@ def guide() -> guide2023.Guide:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """A full build (HermiT included) into a temporary folder."""
+    """A full build (HermiT included) of the documents alone (``tanbiao build --no-updates``): the graph of the
+    2023 draft and the 2024 guide, whose answers most tests pin."""
     out = tmp_path_factory.mktemp("build") / "build"
+    return build(out, reason=True, shipped_updates=False)
+
+
+@pytest.fixture(scope="session")
+def built_current(tmp_path_factory):
+    """The default build: the documents and the shipped update records (data/updates/)."""
+    out = tmp_path_factory.mktemp("build-current") / "build"
     return build(out, reason=True)
 
 

@@ -165,7 +165,7 @@ def test_failed_build_leaves_previous_build_intact(tmp_path, monkeypatch):
 
     monkeypatch.setattr(stages, "validate", strict)
     with pytest.raises(BuildError) as exc:
-        build(out, reason=False)
+        build(out, reason=False, shipped_updates=False)
     assert "150 violation(s)" in " ".join(exc.value.details)
     assert _digest(out) == before
     failed = out.with_name("build.failed")

@@ -30,11 +30,11 @@ def g24():
 def test_metadata_block(g24):
     meta = {k: f.value for k, f in g24.metadata.items()}
     assert meta == {
-        "issuer": "工业和信息化部办公厅",
-        "title": "工业和信息化部办公厅关于印发《重点工业产品碳足迹核算规则标准编制指南》的通知",
-        "doc_number": "工信厅节函〔2024〕411号",
-        "written": "2024-11-06", "published": "2024-11-11",
-        "publisher": "节能与综合利用司", "category": "节能与综合利用",
+        "发文机关": "工业和信息化部办公厅",
+        "标题": "工业和信息化部办公厅关于印发《重点工业产品碳足迹核算规则标准编制指南》的通知",
+        "发文字号": "工信厅节函〔2024〕411号",
+        "成文日期": "2024-11-06", "发布日期": "2024-11-11",
+        "发布机构": "节能与综合利用司", "分类": "节能与综合利用",
     }
     assert g24.title == "重点工业产品碳足迹核算规则标准编制指南"
     assert g24.report.ok
@@ -61,7 +61,7 @@ def test_drafting_rules(g24):
 
 
 def test_wrong_kind_of_document(guide_path, tmp_path):
-    with pytest.raises(SourceError, match="no metadata block"):
+    with pytest.raises(SourceError, match="not a carbon-footprint drafting guide"):
         guide2024.parse(guide_path, curated())
     damaged = tmp_path / "d.txt"
     damaged.write_text(GUIDE_2024.read_text(encoding="utf-8").replace("优先聚焦", "聚焦于"), encoding="utf-8")

@@ -22,9 +22,8 @@ ENTITIES = [
     ("direction/2.1", "2.1"),
     ("item/2.1-8", "烧结墙体材料"),
     ("scheme/industry", "行业"),
-    ("number/GB-T-32151.1-2015", "GB/T 32151.1-2015"),
     ("series/GB-32151", "GB/T 32151"),
-    ("source/miit-2023-guide-draft/L360", "line 360"),
+    ("source/miit-2023-guide-draft/e62a7a243e85", "line 360"),  # keyed by section and quote (ontology/README.md)
     ("vocab/status/published", "已发布"),
     ("target/miit-2024-pcf-guide/2027-200", "200"),
     ("reference/GB-T-24067", "GB/T 24067"),

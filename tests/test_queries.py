@@ -219,7 +219,8 @@ def test_standards_per_subcategory(store):
 def test_standards_per_status(store):
     rows = run(store, "standards-per-status")
     assert [(r["status"], r["statusEn"], r["standards"]) for r in rows] == [
-        ("制定中", "In development", 112), ("已发布", "Published", 34), ("修订中", "Under revision", 4)]
+        ("制定中", "In development", 112), ("已发布", "Published", 34), ("修订中", "Under revision", 4),
+        ("被代替", "Replaced", 0), ("即将实施", "Issued, not yet in force", 0), ("已废止", "Withdrawn", 0)]
 
 
 def test_standards_per_level(store):

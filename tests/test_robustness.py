@@ -63,7 +63,7 @@ def test_truncated_before_the_standards_list(tmp_path):
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("| 已发布 | 温室气体核算 |", "| 已废止 | 温室气体核算 |", "状态 '已废止' is not a known status"),
+    ("| 已发布 | 温室气体核算 |", "| 已作废了 | 温室气体核算 |", "状态 '已作废了' is not a known status"),
     ("HG/T 4487-2012", "HG/T 4487/2012", "is neither a published number"),
     ("| 已发布 | 温室气体核算 |", "| 已发布 | 碳足迹 |", "体系位置 '碳足迹' is not a sub-category"),
     ("| 2 | HG/T", "| 二 | HG/T", "序号 '二' is not a row number"),

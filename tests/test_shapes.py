@@ -210,7 +210,8 @@ def test_rule_discovery_sees_the_known_rules():
             "ItemAspectShape"} <= rules
     # Info / Warning only: nothing to break at Violation severity
     assert not {"RevisionTargetShape", "SubjectShape", "EnglishLabelShape", "NamingRuleShape"} & rules
-    assert warning_shapes() == {"EnglishLabelShape", "NamingRuleShape", "AlignmentShape", "RequiredElementsShape"}
+    assert warning_shapes() == {"EnglishLabelShape", "NamingRuleShape", "AlignmentShape", "RequiredElementsShape",
+                              "ReplacedByShape"}
 
 
 def test_every_message_is_stated_in_zh_and_en():

@@ -24,7 +24,9 @@ EXAMPLE = DATA / "updates-example.csv"
 
 @pytest.fixture(scope="module")
 def updated(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("upd") / "build", reason=True, updates=[EXAMPLE])
+    """The documents and the illustrative update file alone (not the shipped updates): as-of date 2024-11-11, the
+    latest issue date of the documents, so the 2099 records are issued but not yet in force (即将实施)."""
+    return build(tmp_path_factory.mktemp("upd") / "build", reason=True, updates=[EXAMPLE], shipped_updates=False)
 
 
 def test_parse_reports_bad_rows_with_line_numbers():
@@ -33,7 +35,7 @@ def test_parse_reports_bad_rows_with_line_numbers():
     errors = {e.line: e.message for e in u.report.errors}
     assert set(errors) == {6, 7, 8}
     assert "neither a published number" in errors[6]
-    assert "status '已废止'" in errors[7]
+    assert "status '已作废了'" in errors[7]
     assert "issued '2099/05/01' is not a date" in errors[8]
 
 
@@ -49,7 +51,7 @@ def test_plan_and_published_number_are_one_standard(updated):
     rows = {r["iri"]: r for r in standards(selector(load_build(updated.out)))}
     std = rows[str(ns.standard("20220802-T-467"))]
     assert std["number"] == "GB/T 32151.4-2099" and std["plan_number"] == "20220802-T-467"
-    assert std["status"] == "已发布" and std["identifiers"] == ["20220802-T-467", "GB/T 32151.4-2099"]
+    assert std["status"] == "即将实施" and std["identifiers"] == ["20220802-T-467", "GB/T 32151.4-2099"]
     assert std["source"] == {"line": 287, "row": "5"}  # still the guide's row
 
 
@@ -65,7 +67,7 @@ def test_each_file_is_its_own_named_graph_with_provenance(updated):
     assert (std, TB.listedStatus, ns.vocab("status", "under-revision")) in g_doc  # what the guide printed
     assert (std, TB.status, None) not in g_doc and (std, TB.status, None) not in g_upd
     assert (std, DCTERMS.identifier, Literal("GB/T 32151.4-2099")) in g_upd  # the number the record adds
-    assert list(g_links.objects(std, TB.status)) == [ns.vocab("status", "published")]
+    assert list(g_links.objects(std, TB.status)) == [ns.vocab("status", "upcoming")]  # effective 2099-10-01
     assert g_links.value(std, DCTERMS.issued) == Literal("2099-03-01", datatype=URIRef(
         "http://www.w3.org/2001/XMLSchema#date"))
     record = g_links.value(std, TB.updatedBy)
@@ -78,7 +80,7 @@ def test_gap_report_reflects_updates(updated):
     rep = gap_report(selector(load_build(updated.out)))
     cement = next(r for r in rep.items if r["direction"] == "2.1" and r["item"] == "水泥"
                   and r["aspect"] == "产品碳足迹核算")
-    assert cement["coverage"] == "covered" and cement["best_status"] == "已发布"
+    assert cement["coverage"] == "covered" and cement["best_status"] == "即将实施"
     assert [s["number"] for s in cement["standards"]] == ["GB/T 99001-2099"]
 
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from tanbiao.loaders import namespaces as ns
@@ -254,6 +254,8 @@ async def _graph(request: Request, text: str, fmt: str, media: str) -> Response:
 async def entity(request: Request) -> Response:
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace") or quote(request.url.path)
     iri = ns.BASE + raw.lstrip("/")
+    if (moved := await _standard_of_number(request, iri)) is not None:
+        return RedirectResponse(moved + (f"?{request.url.query}" if request.url.query else ""), status_code=303)
     try:
         fmt, media = _choose(request)
     except neg.NotAcceptable as exc:
@@ -279,6 +281,18 @@ async def entity(request: Request) -> Response:
     return render("entity.html", iri=iri, path=raw, zh=_label(g, node, "zh"), en=_label(g, node, "en"),
                   view=view, verdicts=_verdicts(report, iri, g), alternates=alternates,
                   definition=[view.link(o) for o in g.objects(node, SKOS.definition)])
+
+async def _standard_of_number(request: Request, iri: str) -> str | None:
+    """The path of the standard a number names, for ``/number/<n>`` and ``/standard/<n>`` when ``n`` is a number
+    of a standard keyed by another one (a plan number later published); None otherwise."""
+    minted = ns.parse(iri)
+    if minted is None or minted.root not in ("number", "standard") or "/" in minted.rest:
+        return None
+    number = ns.BASE + "number/" + minted.rest
+    rows = await service(request).select(bind(catalogue()["standard-by-number"], {"number": number}))
+    target = local_path(rows[0]["std"]) if rows else None
+    return target if target and ns.BASE + target.lstrip("/") != iri else None
+
 
 def not_found(request: Request, path: str, hint: str = "") -> Response:
     accept = request.headers.get("accept") or ""

@@ -29,10 +29,11 @@ from pathlib import Path
 
 from tanbiao.errors import SourceError
 
+from .. import notice as notices
 from ..base import Curated
 from ..base import curated as shipped_curated
 from ..targets import find_targets
-from ..text import Line, ParseReport, is_blank, join_paragraphs, read_lines
+from ..text import Line, ParseReport, is_blank, join_paragraphs, normalise, read_lines, skipped_lines
 from .appendix1 import SECTION_APPENDIX1, infer_series, read_standards
 from .appendix2 import SECTION_APPENDIX2, read_directions
 from .framework import SECTION_FRAMEWORK, SUB_HEADING, TOP_HEADING, read_framework, read_metadata
@@ -41,7 +42,8 @@ from .records import Direction, FrameworkNode, Guide, Item, Series, StandardRow
 
 __all__ = [
     "KIND", "LOOKS_FOR", "SECTION_APPENDIX1", "SECTION_APPENDIX2", "SECTION_FRAMEWORK", "Direction",
-    "FrameworkNode", "Guide", "Item", "Series", "StandardRow", "describe", "detect", "parse", "to_graph",
+    "FrameworkNode", "Guide", "Item", "Series", "StandardRow", "describe", "detect", "parse", "to_graph", "records",
+    "metadata",
 ]
 
 KIND = "standards-system guide"
@@ -52,13 +54,17 @@ _MARKERS = (
     re.compile(r"^\s*[（(]\s*1\s*[)）]\s*\S.*?标准\s*$"),  # (1) 术语定义标准
     re.compile(r"标准项目清单|现行和在研标准"),
     re.compile(r"标准制定重点方向"),
-    re.compile(r"标准体系建设指南"),
+    re.compile(r"标准体系框架"),
+    re.compile(r"制定本指南"),
 )
+_TITLE = re.compile(r"标准体系建设指南")
+_SUBSYSTEMS = re.compile(r"(\d+)\s*个一级子体系.*?(\d+)\s*个二级子体系.*?(\d+)\s*个三级子体系")
 
 
 def detect(lines: list[Line]) -> int:
-    """How many of the markers of a standards-system guide the text shows."""
-    return sum(1 for marker in _MARKERS if any(marker.search(ln.text) for ln in lines))
+    """How many of the markers of a standards-system guide the text shows (its title counts two)."""
+    titled = 2 if any(_TITLE.search(ln.text) for ln in lines) else 0
+    return titled + sum(1 for marker in _MARKERS if any(marker.search(ln.text) for ln in lines))
 
 
 def parse(path: str | Path, curated: Curated | None = None) -> Guide:
@@ -69,22 +75,70 @@ def parse(path: str | Path, curated: Curated | None = None) -> Guide:
     guide = Guide(path=str(path), report=ParseReport(str(path)))
     if not any(not is_blank(ln.text) for ln in lines):
         raise SourceError(f"{path}: the file is empty")
+    skipped_lines(lines, guide.report)
+    guide.metadata = notices.read_metadata(lines, guide.report, limit=end_of_front(lines))
     end = read_framework(lines, guide)
     read_metadata(lines, guide, end or len(lines))
+    _from_notice(guide)
     read_standards(lines, guide, curated.vocab)
     read_directions(lines, guide, curated.lexicon)
     infer_series(guide, curated.vocab)
     prose = [ln for ln in lines[: end or len(lines)] if not ln.text.strip().startswith("|")]
     guide.targets = find_targets(join_paragraphs(prose, lambda t: bool(TOP_HEADING.match(t) or SUB_HEADING.match(t))))
     guide.report.count("target", len(guide.targets))
-    if not guide.categories and not guide.standards:
+    if m := _SUBSYSTEMS.search(" ".join(normalise(ln.text) for ln in lines)):
+        guide.declared_levels = tuple(int(x) for x in m.groups())
+        guide.report.count("framework: declared sub-system counts")
+    if not guide.categories and not guide.standards and not guide.metadata and not guide.declared_levels:
         raise SourceError(f"{path}: not a {KIND} of this kind — no {LOOKS_FOR} found")
     return guide
+
+
+def end_of_front(lines: list[Line]) -> int:
+    """Index of the first line of the guide's body (前言 or 一、…): a notice's metadata comes before it."""
+    for i, ln in enumerate(lines):
+        if re.match(r"^(前\s*言|目\s*录|一\s*、)", ln.text.strip()):
+            return max(i, 1)
+    return len(lines)
+
+
+def _from_notice(guide: Guide) -> None:
+    """The title, date and issuer the issuing notice prints, when the guide's own front page does not."""
+    meta = {k: f.value for k, f in guide.metadata.items()}
+    if "标题" in meta:
+        m = re.search(r"《([^》]+)》", meta["标题"]) or re.search(r"印发(.+?)的通知", meta["标题"])
+        if m:
+            guide.title = normalise(m.group(1)).replace(" ", "")
+    if "成文日期" in meta and not guide.date:
+        guide.date = meta["成文日期"]
+    if "发文机关" in meta and not guide.issuer:
+        guide.issuer = meta["发文机关"]
+
+
+def metadata(guide: Guide) -> dict:
+    """The issuing notice's fields, completed from the guide's own front page (title, date, issuer)."""
+    meta = {k: f.value for k, f in guide.metadata.items()}
+    for label, value in (("标题", guide.title), ("成文日期", guide.date), ("发文机关", guide.issuer)):
+        if value and label not in meta:
+            meta[label] = value
+    if guide.edition:
+        meta["版本"] = guide.edition
+    if guide.draft:
+        meta["征求意见稿"] = True
+    return meta
+
+
+def records(guide: Guide) -> list[dict]:
+    """The standards list (附件1) for ``tanbiao parse -f json``."""
+    return [{"number": s.number, "title": s.title_normalised, "status": normalise(s.status), "line": s.line}
+            for s in guide.standards]
 
 
 def describe(guide: Guide) -> dict:
     """A short account of what was read, for ``tanbiao parse``."""
     return {
+        "metadata": {k: f.value for k, f in guide.metadata.items()},
+        "declared sub-systems (levels 1/2/3)": list(guide.declared_levels),
         "title": guide.title,
         "edition": guide.edition,
         "draft": guide.draft,

@@ -13,7 +13,7 @@ published part.
 from __future__ import annotations
 
 from .. import namespaces as ns
-from ..numbers import PUBLISHED, NumberError, parse_number
+from ..numbers import PUBLISHED, NumberError, canonical_number, parse_number
 from ..resources import Vocabulary
 from ..text import Line, cn_numeral_value, find_appendix, normalise, read_table
 from .framework import TOP_HEADING, strip_standard
@@ -82,7 +82,8 @@ def read_standards(lines: list[Line], guide: Guide, vocab: Vocabulary) -> None:
             # continuation of the row above across a page break
             for name in ("title", "status", "position"):
                 if cell(name):
-                    setattr(last, name, (getattr(last, name) + cell(name)).strip())
+                    value = row.printed_fields.get(name, cell(name)) if name == "title" else cell(name)
+                    setattr(last, name, (getattr(last, name) + value).strip())
             last.continuation_lines.append(line.number)
             last.raw += "\n" + row.raw
             rep.count("appendix 1: continuation row merged")
@@ -99,8 +100,9 @@ def read_standards(lines: list[Line], guide: Guide, vocab: Vocabulary) -> None:
         elif int(row_no.rstrip(".．")) != expected_row:
             rep.warning(line.number, f"序号 {row_no} out of sequence (expected {expected_row})", row.raw)
         record = StandardRow(
-            row_number=row_no.rstrip(".．") or str(expected_row), number=cell("number").strip(),
-            title=cell("title").strip(), status=cell("status").strip(), position=cell("position").strip(),
+            row_number=row_no.rstrip(".．") or str(expected_row), number=canonical_number(cell("number")),
+            title=row.printed_fields.get("title", cell("title")).strip(), status=cell("status").strip(),
+            position=cell("position").strip(),
             category_heading=heading, category=category.notation, line=line.number, raw=row.raw,
         )
         problems = _check_row(record, guide, vocab)

@@ -50,7 +50,7 @@ def read_metadata(lines: list[Line], guide: Guide, end: int) -> None:
         text = normalise(line.text)
         if not guide.url and (m := _URL.search(text)):
             guide.url = m.group(0).rstrip("）)")
-        if not guide.title and (m := _TITLE_QUOTE.search(text)):
+        if not guide.title and (m := _TITLE_QUOTE.search(text)) and re.search(r"指南|体系", m.group(1)):
             guide.title = normalise(m.group(1)).replace(" ", "")
             rep.count("metadata: title")
             if em := re.search(r"[（(]\s*(\d{4})\s*版\s*[)）]", m.group(1)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..normalise import normalise_line
 from ..numbers import StandardNumber
 from ..targets import Target
 from ..text import ParseReport, normalise_title
@@ -42,7 +43,7 @@ class Series:
 class StandardRow:
     row_number: str  # 序号 as printed
     number: str  # 标准编号 as printed
-    title: str  # 标准名称 as printed
+    title: str  # 标准名称 as printed (the other cells are normalised: loaders.normalise)
     status: str  # 状态 as printed
     position: str  # 体系位置 as printed
     category_heading: str  # the category heading the row is listed under, as printed
@@ -58,7 +59,7 @@ class StandardRow:
 
     @property
     def title_normalised(self) -> str:
-        return normalise_title(self.title)
+        return normalise_title(normalise_line(self.title))
 
     @property
     def series_title(self) -> tuple[str, str, str] | None:
@@ -111,6 +112,8 @@ class Guide:
     issuer: str = ""
     url: str = ""
     declared_categories: int | None = None
+    declared_levels: tuple[int, ...] = ()  # "4个一级子体系…15个二级子体系、63个三级子体系" (a national guide)
+    metadata: dict = field(default_factory=dict)  # the issuing notice's fields (notice.read_metadata)
     figure: str = ""  # the caption of the overall framework figure (图1), printed before the first category
     categories: list[FrameworkNode] = field(default_factory=list)
     subcategories: list[FrameworkNode] = field(default_factory=list)

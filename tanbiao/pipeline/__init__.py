@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tanbiao.errors import BuildError, CuratedDataError, ReasonerUnavailable, SourceError
 from tanbiao.loaders import namespaces as ns
-from tanbiao.loaders.resources import Source, source_manifest
+from tanbiao.loaders.resources import Source, source_manifest, update_manifest
 from tanbiao.loaders.text import ParseReport
 
 from . import stages
@@ -43,10 +43,16 @@ def build(
     reason: bool = True,
     progress: Progress = lambda _m: None,
     updates: list[Path] | None = None,
+    shipped_updates: bool = True,
 ) -> BuildResult:
-    """Build everything into ``out``; BuildError (previous build untouched) on any failure."""
+    """Build everything into ``out``; BuildError (previous build untouched) on any failure.
+
+    ``shipped_updates``: load the update files of ``data/updates/manifest.csv`` before ``updates`` (``tanbiao
+    build --no-updates`` leaves them out: the graph of the documents alone, to compare with)."""
+    shipped = update_manifest() if shipped_updates else []
     ctx = BuildContext(sources=sources if sources is not None else source_manifest(),
-                       updates=[Path(u) for u in updates or []], reason=reason, progress=progress)
+                       updates=[u.path for u in shipped] + [Path(u) for u in updates or []],
+                       as_of={u.path: u.as_of for u in shipped}, reason=reason, progress=progress)
     try:
         return _build(Path(out), ctx)
     except (CuratedDataError, ReasonerUnavailable, SourceError) as exc:

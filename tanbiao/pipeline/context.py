@@ -32,6 +32,7 @@ class BuildContext:
 
     sources: list[Source] = field(default_factory=list)
     updates: list[Path] = field(default_factory=list)
+    as_of: dict[Path, str] = field(default_factory=dict)  # update file -> the date its records were checked as of
     reason: bool = True
     progress: Progress = lambda _m: None
     store: ox.Store = field(default_factory=ox.Store)

@@ -28,12 +28,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 from tanbiao.errors import BuildError
 from tanbiao.loaders import base, mappings
 from tanbiao.loaders import namespaces as ns
 from tanbiao.loaders.curated import concepts_graph, framework_labels
+from tanbiao.loaders.namespaces import TB
 from tanbiao.loaders.resources import ontology_graph, query_dir
 
 from .assess import assess
@@ -63,10 +65,13 @@ def load_documents(ctx: BuildContext) -> None:
         loader = base.get(src.loader) if src.loader else base.detect(src.path)[1]
         record = loader.parse(src.path, curated)
         ctx.reports.append(record.report)
-        if not record.report.ok:
+        if getattr(loader, "CARRIES_RECORDS", False):  # a list or an announcement: like an update file
+            ctx.update_reports[src.key] = record.report
+        elif not record.report.ok:
             raise BuildError(f"{src.path}: {len(record.report.errors)} part(s) could not be parsed",
                              [i.format(str(src.path)) for i in record.report.errors])
-        ctx.add(src.key, loader.to_graph(record, base.SourceInfo(src.key, src.title_en, src.origin), curated))
+        info = base.SourceInfo(src.key, src.title_en, src.origin, src.position)
+        ctx.add(src.key, loader.to_graph(record, info, curated))
 
 
 def load_updates(ctx: BuildContext) -> None:
@@ -82,7 +87,10 @@ def load_updates(ctx: BuildContext) -> None:
         taken.add(key)
         ctx.reports.append(record.report)
         ctx.update_reports[key] = record.report
-        ctx.add(key, loader.to_graph(record, base.SourceInfo(key), curated))
+        g = loader.to_graph(record, base.SourceInfo(key), curated)
+        if path in ctx.as_of:  # the date the file's records were checked as of (data/updates/manifest.csv)
+            g.add((ns.document(key), TB.asOf, Literal(ctx.as_of[path], datatype=XSD.date)))
+        ctx.add(key, g)
 
 
 def load_curated(ctx: BuildContext) -> None:
@@ -124,6 +132,10 @@ def shacl(ctx: BuildContext) -> None:
 def summarise(ctx: BuildContext) -> None:
     """Counts for the build summary, from the catalogue's summary queries."""
     ctx.summary["triples"] = len(ctx.union_triples())
+    rows = ctx.select((query_dir() / "as-of.rq").read_text(encoding="utf-8"))
+    ctx.summary["as_of"] = str(rows[0]["asOf"]) if rows else None  # the data's as-of date (queries/as-of.rq)
+    ctx.summary["update_records"] = sum(r.recognised.get("update record applied", 0)
+                                        for r in ctx.update_reports.values())
     for path in sorted((query_dir() / "summary").glob("*.rq")):
         counts = {}
         for row in ctx.select(path.read_text(encoding="utf-8")):

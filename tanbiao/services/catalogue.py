@@ -119,6 +119,12 @@ def catalogue() -> dict[str, Query]:
     return out
 
 
+def as_of(select) -> str | None:
+    """The data's as-of date (``queries/as-of.rq``), or None for a build that states none."""
+    rows = select(catalogue()["as-of"].text)
+    return str(rows[0]["asOf"]) if rows and rows[0].get("asOf") else None
+
+
 def bind(query: Query, values: dict[str, str]) -> str:
     """The query text with the given parameter values bound as RDF terms (trailing VALUES clause)."""
     known = {p.name: p for p in query.params}

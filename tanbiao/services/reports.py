@@ -111,7 +111,8 @@ def _html(rows: list[dict], summary: dict) -> bytes:
     bars = [{"direction": d, "counts": counts, "total": sum(counts.values()) or 1}
             for d, counts in summary["by_direction"].items()]
     page = templates().get_template("gap-report.html").render(
-        generated=time.strftime("%Y-%m-%d"), rows=rows, sources=sorted({r["source"]["document"] for r in rows}),
+        generated=time.strftime("%Y-%m-%d"), as_of=summary.get("as_of"),
+        rows=rows, sources=sorted({r["source"]["document"] for r in rows}),
         targets=summary["targets"], heat=_heat(rows), bars=bars, coverages=("covered", "partial", "gap"),
         labels=LABELS, refs=_refs,
     )
