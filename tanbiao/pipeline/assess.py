@@ -207,10 +207,10 @@ def _explain(a: dict, subject_iris: list[str], vocab: _Vocab, lang: str) -> str:
         else:
             relations.append(f"{label(relation).lower()}: {numbers}")
     if lang == "zh":
-        context = f"（相关标准 {len(a['context'])} 项：其他方面或通用）" if a["context"] else ""
+        context = f"（相关标准 {len(a['context'])} 项：其他方面、其他气体或通用）" if a["context"] else ""
     else:
-        context = f" ({len(a['context'])} related standard(s) in other aspects or cross-cutting)" if a["context"] \
-            else ""
+        context = (f" ({len(a['context'])} related standard(s): other aspects, other gases or cross-cutting)"
+                   if a["context"] else "")
     template = vocab.templates[a["coverage"]][lang]
     return template.format(aspect=label(a["aspect"]), subjects=subjects,
                            standards=sep.join(sorted(a["evidence"].get(exact, set()))),
