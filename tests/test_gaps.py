@@ -277,3 +277,21 @@ def test_the_sparql_view_of_the_assessments_equals_the_api(api, built):
             for ref in listed:  # each listed standard is one of the graph's, by one of its numbers, same relation
                 (std,) = [s for s in expected if ref["number"] in a[role][s][0]]
                 assert ref["match"] == expected[std], (item["iri"], role, ref)
+
+
+def test_an_assessment_dereferences(api):
+    """The verdict is a resource: its page names the coverage, the deciding standards by number and relation
+    and the item; its Turtle (by Accept) is the graph's."""
+    from rdflib import Graph, URIRef
+
+    page = api.get("/assessment/2.1-104", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    for text in ("部分覆盖", "SJ/T 11735-2019（下位主题）", "SJ/T 11736-2019 (narrower subject)", "计算机"):
+        assert text in page.text, text
+    ttl = api.get("/assessment/2.1-104", headers={"Accept": "text/turtle"})
+    assert ttl.status_code == 200 and ttl.headers["content-type"].startswith("text/turtle")
+    g = Graph().parse(data=ttl.text, format="turtle")
+    a = URIRef("https://w3id.org/tanbiao/assessment/2.1-104")
+    assert (a, URIRef("https://w3id.org/tanbiao/def#coverage"),
+            URIRef("https://w3id.org/tanbiao/vocab/coverage/partial")) in g
+    assert "/assessment/2.1-104" in api.get("/item/2.1-104").text

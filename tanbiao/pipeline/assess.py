@@ -33,7 +33,7 @@ __all__ = ["ASSESSMENTS", "RULE_VERSION", "assess"]
 ASSESSMENTS = "assessments"
 RULE_VERSION = "2"  # the matching rules of docs/gaps.md; raise it when a rule changes what a verdict means
 FACETS = ("facet-objects.rq", "facet-sectors.rq", "facet-gases.rq")
-VERDICT = ("verdict-coverage.rq", "verdict-best-status.rq")
+VERDICT = ("verdict-coverage.rq", "verdict-best-status.rq", "evidence-labels.rq")
 
 _PREFIXES = """PREFIX tb: <https://w3id.org/tanbiao/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
