@@ -6,13 +6,19 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
-    "Health", "QueryParam", "QueryInfo", "Position", "SourceRow", "Standard", "StandardRef", "Subject", "AspectNode",
+    "Bilingual", "Health", "QueryParam", "QueryInfo", "Position", "SourceRow", "Standard", "StandardRef", "Subject",
+    "AspectNode",
     "ItemSource", "GapItem", "Target", "GapSummary", "WhatIfChange", "WhatIfResult", "Verdict",
 ]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Bilingual(_Model):
+    zh: str
+    en: str
 
 
 class Health(_Model):
@@ -97,17 +103,17 @@ class ItemSource(_Model):
     quote: str
 
 
-class Explanation(_Model):
-    zh: str
-    en: str
+Explanation = Bilingual
 
 
 class GapItem(_Model):
     direction: str
+    direction_label: str
     index: int
     aspect: str | None
     aspect_node: AspectNode
     industry: str
+    industry_concept: Subject | None
     item: str
     subject: Subject | None
     coverage: str
@@ -120,20 +126,31 @@ class GapItem(_Model):
     industry_codes: list[str]
 
 
+class TargetSource(_Model):
+    document: str
+    line: int
+    quote: str
+
+
 class Target(_Model):
     target: str
     target_en: str | None
     year: int
     count: int
     comparator: str
+    comparator_label: Bilingual
+    wording: str
     of: str
     set_by: str | None
+    source: TargetSource
     counted: int
     by_status: dict[str, int]
     published: int
     remaining: int
     progress: float | None
     counts_what: str
+    counts_what_zh: str
+    progress_label: Bilingual
 
 
 class ProductVerdict(_Model):

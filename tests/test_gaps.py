@@ -141,11 +141,11 @@ def test_api_gaps_json_and_filters(api):
     r = api.get("/api/gaps", params={"colour": "red"})
     assert r.status_code == 400 and "filters are" in r.json()["detail"]
     r = api.get("/api/gaps", params={"format": "pdf"})
-    assert r.status_code == 400 and "json, csv, xlsx, md, html" in r.json()["detail"]
+    assert r.status_code == 400 and "json, csv, csv-bom, xlsx, md, html" in r.json()["detail"]
 
 
 @pytest.mark.parametrize("fmt, media, check", [
-    ("csv", "text/csv", lambda b: b.decode().splitlines()[0].startswith("direction,aspect,industry,item")),
+    ("csv", "text/csv", lambda b: b.decode().splitlines()[0].startswith("direction,direction_label,index,aspect")),
     ("md", "text/markdown", lambda b: "| direction |" in b.decode()),
     ("html", "text/html", lambda b: "缺口分析" in b.decode() and "http" not in b.decode().split("<body>")[0]),
     ("xlsx", "application/vnd.openxmlformats", lambda b: b[:2] == b"PK"),
@@ -159,7 +159,7 @@ def test_xlsx_has_items_and_summary(api):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(api.get("/api/gaps", params={"format": "xlsx"}).content))
-    assert wb.sheetnames == ["items 条目", "summary 汇总"]
+    assert wb.sheetnames == ["items 条目", "summary 汇总", "targets 目标"]
     assert wb["items 条目"].max_row == 265
 
 
