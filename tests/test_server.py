@@ -147,7 +147,7 @@ def test_api_standards(server):
     assert httpx.get(server + "/api/standards/2021-1714T-HG/SH").json()["number"] == "2021-1714T-HG/SH"
     r = httpx.get(server + "/api/standards/GB/T 99999-2099")
     assert r.status_code == 404 and "GB/T 99999-2099" in r.json()["detail"]
-    assert httpx.get(server + "/api/standards", params={"format": "xlsx"}).status_code == 400
+    assert httpx.get(server + "/api/standards", params={"format": "pdf"}).status_code == 400
 
 
 def test_api_catalogue(server):

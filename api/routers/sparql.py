@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -114,6 +115,7 @@ async def _update(request: Request, svc: Service, text: str, params: list[tuple[
             using, using_named = (), ()
         await run_in_threadpool(svc.backend.update, text, using, using_named, base)
         svc.data_changed()
+        request.app.state.data_modified = time.time()  # Last-Modified of every response (api/httpcache.py)
     except (DatasetConflict, UpdateError) as exc:
         return _error(400, str(exc))
     return Response(status_code=204)
