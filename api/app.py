@@ -22,7 +22,7 @@ from .backends import Backend, make_backend
 from .config import Settings, settings_from_env
 from .httpcache import HttpCache
 from .models import Health
-from .routers import catalogue, gaps, pages, site, sparql, standards
+from .routers import catalogue, docs, gaps, pages, site, sparql, standards
 from .routers.editor import mount_editor
 from .service import Service, service
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         version=ontology_version(),
         description="SPARQL endpoint and query catalogue over the knowledge graph of China's industrial "
                     "carbon-peak / carbon-neutrality standards system (工业领域碳达峰碳中和标准体系).",
-        lifespan=lifespan,
+        lifespan=lifespan, docs_url=None, redoc_url=None,  # served from vendored assets (routers/docs.py)
     )
     app.add_middleware(HttpCache, modified=lambda: data_modified(app, settings))
     app.add_middleware(GZipMiddleware, minimum_size=1000)
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     async def health(request: Request) -> dict:
         return {"status": "ok", "backend": service(request).backend.name}
 
-    for router in (sparql.router, catalogue.router, standards.router, gaps.router, site.router):
+    for router in (sparql.router, catalogue.router, standards.router, gaps.router, site.router, docs.router):
         app.include_router(router)
     mount_editor(app)
     app.include_router(pages.router)  # last: its routes catch every path under the IRI roots

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "Bilingual", "Health", "QueryParam", "QueryInfo", "Position", "SourceRow", "Standard", "StandardRef", "Subject",
     "AspectNode",
-    "ItemSource", "GapItem", "Target", "GapSummary", "WhatIfChange", "WhatIfResult", "Verdict",
+    "ItemSource", "GapItem", "Target", "GapSummary", "WhatIfChange", "WhatIfResult", "Verdict", "Proposal",
 ]
 
 
@@ -201,3 +201,15 @@ class WhatIfResult(_Model):
     changed: list[WhatIfChange]
     coverage_before: dict[str, int]
     coverage_after: dict[str, int]
+
+
+def _proposal_model() -> type[BaseModel]:
+    """One proposed standard for what-if: the columns of an update file (``loaders/updates.py``), as strings."""
+    from pydantic import Field, create_model
+    from tanbiao.loaders import updates
+
+    fields: dict = {c: (str, Field(...)) if c in updates.REQUIRED else (str | None, None) for c in updates.COLUMNS}
+    return create_model("Proposal", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+Proposal = _proposal_model()

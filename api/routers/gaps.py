@@ -13,7 +13,7 @@ from tanbiao.services.filters import search
 from tanbiao.services.gaps import FILTERS
 from tanbiao.services.reports import FORMATS, MEDIA_TYPES, render
 
-from ..models import GapItem, GapSummary, WhatIfResult
+from ..models import GapItem, GapSummary, Proposal, WhatIfResult
 from ..rowresponse import disposition
 from ..service import service
 
@@ -73,7 +73,14 @@ async def gaps(request: Request, direction: list[str] | None = _values(), aspect
                          "format — number, title, status, position (sub-category notation or label), subjects "
                          "(concept ids or labels, `|`-separated; default: the concepts the title names), "
                          "replaces … Computed on a private copy of the build (the build's own derivation stages "
-                         "run again on it); the served store is not touched.")
+                         "run again on it); the served store is not touched.",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": {"type": "array", "items": Proposal.model_json_schema()},
+                                      "example": [{"number": "T/XXXX 001-2099", "status": "制定中", "position": "2.1",
+                                                   "title": "温室气体 产品碳足迹 量化方法与要求 水泥产品"}]},
+                 "text/csv": {"schema": {"type": "string"},
+                              "example": "number,title,status,position,subjects\n"
+                                         "T/XXXX 002-2099,某新标准,已发布,5.1,cement\n"}}}})
 async def gaps_what_if(request: Request) -> dict | Response:
     from tanbiao.services.whatif import rows_to_csv, what_if
 

@@ -65,10 +65,51 @@ async def sparql(request: Request) -> Response:
     return await _query(request, svc, queries[0], params)
 
 
+def _param(name: str, description: str, many: bool = False, example: str | None = None) -> dict:
+    schema: dict = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema,
+            **({"example": example} if example else {}), **({"explode": True} if many else {})}
+
+
+_DATASET = [
+    _param("default-graph-uri", "a named graph to query as the default graph (repeatable)", many=True),
+    _param("named-graph-uri", "a named graph the query may use with GRAPH (repeatable)", many=True),
+    _param("format", "the result format instead of Accept: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, "
+                     "rdfxml, jsonld (CONSTRUCT/DESCRIBE)"),
+]
+_RESULTS = {200: {"description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, by Accept (or format=); "
+                                 "without a query, the service description (a browser is sent to the editor)",
+                  "content": {m: {} for m in ("application/sparql-results+json", "application/sparql-results+xml",
+                                              "text/csv", "text/tab-separated-values", "text/turtle",
+                                              "application/n-triples", "application/ld+json")}},
+            204: {"description": "update applied"},
+            400: {"description": "a syntax error (line, column, the text with a caret, a hint) or a bad request",
+                  "content": {"text/plain": {}}},
+            401: {"description": "an update without the admin token"}, 403: {"description": "refused"},
+            406: {"description": "no acceptable result format"}, 415: {"description": "unsupported POST body"}}
+_OPENAPI = {
+    "GET": {"parameters": [_param("query", "a SPARQL 1.1 query", example="SELECT * WHERE { ?s ?p ?o } LIMIT 3"),
+                           *_DATASET]},
+    "POST": {"parameters": _DATASET + [
+        _param("using-graph-uri", "update: a graph for the update's WHERE (repeatable)", many=True),
+        _param("using-named-graph-uri", "update: a named graph for the update's WHERE (repeatable)", many=True)],
+        "requestBody": {"required": True, "content": {
+            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                "query": {"type": "string"}, "update": {"type": "string"},
+                "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
+            "application/sparql-query": {"schema": {"type": "string"}, "example": "ASK { ?s ?p ?o }"},
+            "application/sparql-update": {"schema": {"type": "string"},
+                                          "example": "INSERT DATA { <urn:x> <urn:p> 1 }"}}}},
+}
+
 for _method in ("GET", "POST"):
     router.add_api_route("/sparql", sparql, methods=[_method], name="sparql",
-                         operation_id=f"sparql_{_method.lower()}",
-                         summary=f"SPARQL 1.1 Protocol endpoint ({_method}; updates with the admin token)")
+                         operation_id=f"sparql_{_method.lower()}", responses=_RESULTS,
+                         summary=f"SPARQL 1.1 Protocol endpoint ({_method}; updates with the admin token)",
+                         description="The SPARQL 1.1 Protocol: `query` (GET or POST), `update` (POST, with "
+                                     "`Authorization: Bearer <token>`), dataset parameters, results by Accept.",
+                         openapi_extra=_OPENAPI[_method])
 
 
 async def _query(request: Request, svc: Service, text: str, params: list[tuple[str, str]]) -> Response:
