@@ -241,7 +241,7 @@ def serve_cmd(
     from tanbiao.api.config import settings_from_env
 
     with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a restart within TIME_WAIT works
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a restart in TIME_WAIT works
         try:
             probe.bind((host, port))
         except OSError as exc:
