@@ -69,8 +69,9 @@ def local_path(iri: str) -> str | None:
 class _View:
     """What the entity template needs, read from the describe graph."""
 
-    def __init__(self, g: Graph, iri: str):
-        self.g, self.node = g, URIRef(iri)
+    def __init__(self, g: Graph, iri: str, items: dict[str, dict] | None = None):
+        """``items``: the gap report's rows by item IRI (an item is named with its direction and aspect)."""
+        self.g, self.node, self.items = g, URIRef(iri), items or {}
 
     def link(self, node) -> dict:
         if isinstance(node, Literal):
@@ -80,8 +81,12 @@ class _View:
         text = zh or en or _curie(str(node))
         if code is not None and _CODE.fullmatch(str(code)) and str(code) not in text:
             text = f"{code} {text}"
+        item = self.items.get(str(node))
+        context = f"{item['direction']} · {item['aspect']}" if item else ""  # 钢铁 ×5 -> 2.1 · 产品碳足迹核算 …
         return {"text": text, "en": en if zh else "", "href": local_path(str(node)) or str(node),
-                "external": local_path(str(node)) is None, "iri": str(node)}
+                "external": local_path(str(node)) is None, "iri": str(node), "context": context,
+                "sort": (tuple(int(x) for x in item["direction"].split(".") if x.isdigit()), item["index"]) if item
+                else ()}
 
     def predicate(self, p) -> dict:
         return {"zh": _label(self.g, p, "zh"), "en": _label(self.g, p, "en"), "curie": _curie(str(p)),
@@ -90,9 +95,12 @@ class _View:
     @cached_property
     def properties(self) -> list[dict]:
         rows: dict[str, dict] = {}
+        quoted = {" ".join(s["quote"].split()) for s in self.sources}
         for p, o in sorted(self.g.predicate_objects(self.node), key=lambda po: (str(po[0]), str(po[1]))):
             if p in MATCHES or p == RDF.type:
                 continue
+            if isinstance(o, Literal) and " ".join(str(o).split()) in quoted:
+                continue  # the text is the source quote shown above (a direction's description)
             row = rows.setdefault(str(p), {"predicate": self.predicate(p), "values": []})
             row["values"].append(self.link(o))
         return sorted(rows.values(), key=lambda r: (r["predicate"]["zh"] == "", r["predicate"]["curie"]))
@@ -126,7 +134,7 @@ class _View:
             row = rows.setdefault(str(p), {"predicate": self.predicate(p), "values": []})
             row["values"].append(self.link(s))
         for r in rows.values():
-            r["values"].sort(key=lambda v: v["text"])
+            r["values"].sort(key=lambda v: (v["sort"], v["text"]))
         return sorted(rows.values(), key=lambda r: r["predicate"]["curie"])
 
 
@@ -184,8 +192,8 @@ async def entity(request: Request) -> Response:
             g.bind(prefix, namespace)
         body = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
         return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
-    view = _View(g, iri)
     report, _ = await svc.gaps()
+    view = _View(g, iri, {r["iri"]: r for r in report.items})
     node = URIRef(iri)
     alternates = [(label, f"{raw}?format={f}") for label, f in (("Turtle", "turtle"), ("JSON-LD", "jsonld"),
                                                                 ("N-Triples", "ntriples"))]
