@@ -22,7 +22,7 @@ from .backends import Backend, make_backend
 from .config import Settings, settings_from_env
 from .httpcache import HttpCache
 from .models import Health
-from .routers import catalogue, docs, gaps, pages, site, sparql, standards
+from .routers import catalogue, docs, gaps, pages, search, site, sparql, standards
 from .routers.editor import mount_editor
 from .service import Service, service
 
@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     async def health(request: Request) -> dict:
         return {"status": "ok", "backend": service(request).backend.name}
 
-    for router in (sparql.router, catalogue.router, standards.router, gaps.router, site.router, docs.router):
+    for router in (sparql.router, catalogue.router, standards.router, gaps.router, site.router, docs.router,
+                   search.router):
         app.include_router(router)
     mount_editor(app)
     app.include_router(pages.router)  # last: its routes catch every path under the IRI roots

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from tanbiao.loaders import namespaces as ns
 
+from tanbiao.services import lookup
+from tanbiao.services import rows as tables
 from tanbiao.services.catalogue import bind, catalogue
 
 from .. import negotiation as neg
@@ -27,7 +29,7 @@ from ..html import ENTITY_ROOTS, choose_page, not_found, render
 from ..service import service
 from ..workers import QueryRequest
 
-__all__ = ["router", "not_found_handler", "ENTITY_ROOTS", "local_path"]
+__all__ = ["router", "not_found_handler", "ENTITY_ROOTS", "local_path", "number_redirect"]
 
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
@@ -186,7 +188,7 @@ async def entity(request: Request) -> Response:
         return Response(res.body, status_code=res.status, media_type="text/plain")
     g = Graph().parse(data=res.body.decode("utf-8"), format="nt")
     if not any(g.predicate_objects(URIRef(iri))) and not any(g.subject_predicates(URIRef(iri))):
-        return not_found(request, raw)
+        return await number_redirect(request, raw.split("/", 2)[-1]) or not_found(request, raw)
     if fmt != "html":
         for prefix, namespace in ns.PREFIXES.items():
             g.bind(prefix, namespace)
@@ -211,6 +213,20 @@ async def not_found_handler(request: Request, exc) -> Response:
     detail = getattr(exc, "detail", "")
     if request.url.path.startswith(("/api/", "/sparql")) or (detail and detail != "Not Found"):
         return await http_exception_handler(request, exc)
-    return not_found(request, request.url.path)
+    return await number_redirect(request, request.url.path) or not_found(request, request.url.path)
+
+
+async def number_redirect(request: Request, text: str) -> Response | None:
+    """A redirect (301) to the standard a path names by one of its numbers (any spelling), or None."""
+    text = unquote(text).strip("/")
+    if not text or len(text) > 80:
+        return None
+    found, exact = lookup.find_standards(await service(request).call(tables.standards), text)
+    if len(found) != 1 or not exact:
+        return None
+    target = local_path(found[0]["iri"])
+    if not target or target.rstrip("/") == request.url.path.rstrip("/"):
+        return None
+    return RedirectResponse(target + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
 
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from tanbiao.errors import FilterError, NotFound
 from tanbiao.services import rows as tables
 from tanbiao.services.filters import search
+from tanbiao.services.lookup import find_standards
 from tanbiao.services.rows import MEDIA_TYPES, STANDARD_FILTERS
 
 from ..models import Standard
@@ -50,15 +51,17 @@ async def standards(request: Request,
 
 
 @router.get("/api/standards/{number:path}", response_model=Standard,
-            summary="One standard by any number it is known by",
-            description="e.g. `/api/standards/GB/T 32151.1-2015` or `/api/standards/2021-1715T-SH`.")
+            summary="One standard by any number it is known by, in any common spelling",
+            description="e.g. `/api/standards/GB/T 32151.1-2015`, `gb/t32151.1—2015`, `ＧＢ／Ｔ 32151.1-2015`, "
+                        "`GB-T-32151.1-2015` or `/api/standards/2021-1715T-SH`. A published number without its "
+                        "year (`GB/T 32151.1`) answers when it names one standard; else 404 lists the candidates.")
 async def standard(number: str, request: Request) -> Response:
     fmt = table_format(request)
     rows = await service(request).call(tables.standards)
-    wanted = number.strip()
-    match = [r for r in rows if wanted in r["identifiers"] or r["iri"].rsplit("/", 1)[-1] == wanted]
-    if not match:
-        raise NotFound(f"no standard is known by the number '{wanted}' (see /api/standards)")
-    if fmt == "csv":
-        return rows_response(match, "csv", "standard")
+    match, _ = find_standards(rows, number)
+    if len(match) != 1:
+        hint = f"; candidates: {', '.join(r['number'] for r in match)}" if match else " (see /api/standards)"
+        raise NotFound(f"no standard is known by the number '{number.strip()}'{hint}")
+    if fmt != "json":
+        return rows_response(match, fmt, "standard")
     return JSONResponse(match[0])

@@ -12,8 +12,8 @@ from tanbiao.loaders.resources import package_dir, query_dir
 from tanbiao.store import select_rows as rows
 
 from . import figures
-from .ontodoc import ontology_page
 from .context import BuildContext
+from .ontodoc import ontology_page
 
 __all__ = ["FILES", "draw_figures", "ontology_docs", "write_dumps", "write_reports"]
 
