@@ -6,11 +6,12 @@ import time
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from tanbiao.loaders.resources import ontology_version
 
 from tanbiao.errors import DatasetConflict, UpdateError
+from tanbiao.sparqlerrors import explain
 from tanbiao.sparqltext import add_using, query_form
 
 from .. import negotiation as neg
@@ -21,6 +22,12 @@ from ..workers import QueryRequest
 __all__ = ["router"]
 
 router = APIRouter(tags=["sparql"])
+
+
+def _browser(request: Request) -> bool:
+    """A browser navigating here: it asks for HTML first (not a client asking for a service description)."""
+    accept = request.headers.get("accept", "")
+    return accept.startswith(("text/html", "application/xhtml+xml"))
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> PlainTextResponse:
@@ -61,6 +68,8 @@ async def sparql(request: Request) -> Response:
             return _error(405, "updates must be sent with POST", {"Allow": "POST"})
         return await _update(request, svc, updates[0], params)
     if not queries:
+        if request.method == "GET" and _browser(request):  # a person opening /sparql: the editor
+            return RedirectResponse(str(request.url_for("editor_page")), status_code=303)
         return await describe_service(request, svc)
     return await _query(request, svc, queries[0], params)
 
@@ -132,7 +141,8 @@ async def _query(request: Request, svc: Service, text: str, params: list[tuple[s
     )
     res = await svc.run(req)
     if res.status != 200:
-        return _error(res.status, res.body.decode("utf-8", "replace"))
+        message = res.body.decode("utf-8", "replace")
+        return _error(res.status, explain(text, message) if "syntax error" in message else message)
     media = neg.CANONICAL[res.format]
     return Response(res.body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
