@@ -230,3 +230,47 @@ def test_what_if_csv_with_subjects_and_errors(api):
     assert r.status_code == 400 and "unknown field(s) colour" in r.json()["detail"]
     r = api.post("/api/gaps/what-if", content=b"<xml/>", headers={"Content-Type": "application/xml"})
     assert r.status_code == 415
+
+
+@needs_chromium
+def test_saved_report_filters_and_searches_offline(built, tmp_path):
+    """The HTML report saved by the CLI works on its own from file://: filters, search, jump links, the heat-map in
+    framework order with industries merged by concept, fitting a 1400 px window, and print CSS."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    out = tmp_path / "gaps.html"
+    subprocess.run([sys.executable, "-m", "tanbiao", "gaps", "-f", "html", "-o", str(out), "-b", str(built.out)],
+                   check=True, capture_output=True, timeout=120)
+    with headless_chromium(tmp_path / "profile", "1400,1000") as driver:
+        driver.get(out.as_uri())
+        shown = lambda: int(driver.find_element(By.ID, "shown").text)  # noqa: E731
+        assert shown() == 264
+        assert {a.get_attribute("href").rsplit("#", 1)[-1] for a in driver.find_elements(By.CSS_SELECTOR, "nav.jump a")} \
+            == {"targets", "heat", "directions", "items"}
+        heat = driver.find_element(By.CSS_SELECTOR, "table.heat")
+        assert heat.size["width"] <= 1400 - 40 and driver.execute_script("return document.body.scrollWidth") <= 1400
+        aspects = [th.text.split(" ")[0] for th in heat.find_elements(By.CSS_SELECTOR, "thead th")[1:]]
+        key = lambda n: [int(p) for p in n.split(".")]  # noqa: E731
+        assert aspects == sorted(aspects, key=key) and aspects[0] == "1.1"  # framework order
+        industries = [th.text for th in heat.find_elements(By.CSS_SELECTOR, "tbody th")]
+        assert "有色金属" in industries and "有色" not in industries  # merged by concept
+        Select(driver.find_element(By.ID, "filter-coverage")).select_by_value("gap")
+        assert shown() == 188
+        Select(driver.find_element(By.ID, "filter-industry")).select_by_value("有色金属")
+        assert shown() == 18  # 有色 and 有色金属 items together
+        driver.find_element(By.ID, "filter-q").send_keys("电解铝")
+        assert 0 < shown() < 18
+        rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "table.items tbody tr") if r.is_displayed()]
+        assert rows and all("电解铝" in r.text for r in rows)
+        driver.find_element(By.ID, "filter-reset").click()
+        assert shown() == 264
+        driver.find_element(By.CSS_SELECTOR, 'table.heat a[data-industry="钢铁"][data-aspect="2.1.3"]').click()
+        assert shown() == 8 and "aspect=2.1.3" in driver.current_url
+        resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert resources == []  # nothing loaded from anywhere
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert not driver.find_element(By.CSS_SELECTOR, "form.filters").is_displayed()
+        assert all(r.is_displayed() for r in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody tr"))
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "gap-report-print.png"))
