@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -86,7 +87,8 @@ _DATASET = [
     _param("format", "the result format instead of Accept: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, "
                      "rdfxml, jsonld (CONSTRUCT/DESCRIBE)"),
 ]
-_RESULTS = {200: {"description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, by Accept (or format=); "
+_RESULTS: dict[int | str, dict[str, Any]] = {
+            200: {"description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, by Accept (or format=); "
                                  "without a query, the service description (a browser is sent to the editor)",
                   "content": {m: {} for m in ("application/sparql-results+json", "application/sparql-results+xml",
                                               "text/csv", "text/tab-separated-values", "text/turtle",
@@ -96,7 +98,7 @@ _RESULTS = {200: {"description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE gra
                   "content": {"text/plain": {}}},
             401: {"description": "an update without the admin token"}, 403: {"description": "refused"},
             406: {"description": "no acceptable result format"}, 415: {"description": "unsupported POST body"}}
-_OPENAPI = {
+_OPENAPI: dict[str, dict[str, Any]] = {
     "GET": {"parameters": [_param("query", "a SPARQL 1.1 query", example="SELECT * WHERE { ?s ?p ?o } LIMIT 3"),
                            *_DATASET]},
     "POST": {"parameters": _DATASET + [

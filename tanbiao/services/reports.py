@@ -63,7 +63,7 @@ def heat_map(rows: list[dict]) -> dict:
     columns = sorted(aspects.values(), key=lambda a: _code_key(a["notation"]))
     table = []
     for ind in sorted(industries.values(), key=lambda i: (i["key"] == "", -i["total"], i["label"])):
-        line = []
+        line: list[dict | None] = []
         for a in columns:
             c = cells.get((ind["key"], a["notation"] or a["label"]))
             if not c:
