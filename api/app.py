@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from tanbiao.loaders.resources import ontology_version
 
@@ -19,8 +20,9 @@ from tanbiao.errors import TanbiaoError
 
 from .backends import Backend, make_backend
 from .config import Settings, settings_from_env
+from .httpcache import HttpCache
 from .models import Health
-from .routers import catalogue, gaps, pages, sparql, standards
+from .routers import catalogue, docs, gaps, pages, search, site, sparql, standards
 from .routers.editor import mount_editor
 from .service import Service, service
 
@@ -33,6 +35,13 @@ async def _error(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/sparql"):
         return PlainTextResponse(message + "\n", status_code=exc.http_status)
     return JSONResponse({"detail": message}, status_code=exc.http_status)
+
+
+def data_modified(app: FastAPI, settings: Settings) -> float:
+    """When the served data last changed: the last SPARQL update, else the build (its summary file)."""
+    updated = getattr(app.state, "data_modified", 0.0)
+    summary = settings.build_dir / "summary.json"
+    return max(updated, summary.stat().st_mtime if summary.is_file() else 0.0)
 
 
 def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
@@ -49,10 +58,12 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         version=ontology_version(),
         description="SPARQL endpoint and query catalogue over the knowledge graph of China's industrial "
                     "carbon-peak / carbon-neutrality standards system (工业领域碳达峰碳中和标准体系).",
-        lifespan=lifespan,
+        lifespan=lifespan, docs_url=None, redoc_url=None,  # served from vendored assets (routers/docs.py)
     )
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["Content-Type"])
+    app.add_middleware(HttpCache, modified=lambda: data_modified(app, settings))
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                       allow_headers=["*"], expose_headers=["Content-Type", "ETag", "Last-Modified"])
     app.add_exception_handler(TanbiaoError, _error)
     app.add_exception_handler(404, pages.not_found_handler)
 
@@ -60,7 +71,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     async def health(request: Request) -> dict:
         return {"status": "ok", "backend": service(request).backend.name}
 
-    for router in (sparql.router, catalogue.router, standards.router, gaps.router):
+    for router in (sparql.router, catalogue.router, standards.router, gaps.router, site.router, docs.router,
+                   search.router):
         app.include_router(router)
     mount_editor(app)
     app.include_router(pages.router)  # last: its routes catch every path under the IRI roots

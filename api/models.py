@@ -6,13 +6,19 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
-    "Health", "QueryParam", "QueryInfo", "Position", "SourceRow", "Standard", "StandardRef", "Subject", "AspectNode",
-    "ItemSource", "GapItem", "Target", "GapSummary", "WhatIfChange", "WhatIfResult", "Verdict",
+    "Bilingual", "Health", "QueryParam", "QueryInfo", "Position", "SourceRow", "Standard", "StandardRef", "Subject",
+    "AspectNode",
+    "ItemSource", "GapItem", "Target", "GapSummary", "WhatIfChange", "WhatIfResult", "Verdict", "Proposal",
 ]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Bilingual(_Model):
+    zh: str
+    en: str
 
 
 class Health(_Model):
@@ -97,17 +103,17 @@ class ItemSource(_Model):
     quote: str
 
 
-class Explanation(_Model):
-    zh: str
-    en: str
+Explanation = Bilingual
 
 
 class GapItem(_Model):
     direction: str
+    direction_label: str
     index: int
     aspect: str | None
     aspect_node: AspectNode
     industry: str
+    industry_concept: Subject | None
     item: str
     subject: Subject | None  # the first of ``subjects``
     subjects: list[Subject]
@@ -122,20 +128,31 @@ class GapItem(_Model):
     industry_codes: list[str]
 
 
+class TargetSource(_Model):
+    document: str
+    line: int
+    quote: str
+
+
 class Target(_Model):
     target: str
     target_en: str | None
     year: int
     count: int
     comparator: str
+    comparator_label: Bilingual
+    wording: str
     of: str
     set_by: str | None
+    source: TargetSource
     counted: int
     by_status: dict[str, int]
     published: int
     remaining: int
     progress: float | None
     counts_what: str
+    counts_what_zh: str
+    progress_label: Bilingual
 
 
 class ProductVerdict(_Model):
@@ -187,3 +204,15 @@ class WhatIfResult(_Model):
     changed: list[WhatIfChange]
     coverage_before: dict[str, int]
     coverage_after: dict[str, int]
+
+
+def _proposal_model() -> type[BaseModel]:
+    """One proposed standard for what-if: the columns of an update file (``loaders/updates.py``), as strings."""
+    from pydantic import Field, create_model
+    from tanbiao.loaders import updates
+
+    fields: dict = {c: (str, Field(...)) if c in updates.REQUIRED else (str | None, None) for c in updates.COLUMNS}
+    return create_model("Proposal", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+Proposal = _proposal_model()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 from tanbiao.loaders.resources import curated_file
 
@@ -69,4 +70,9 @@ def service_description(endpoint: str, graphs: dict[str, int], updates: bool, fm
         g.add((named, SD.graph, desc))
         g.add((desc, RDF.type, SD.Graph))
         g.add((desc, VOID.triples, Literal(count, datatype=XSD.integer)))
-    return g.serialize(format=_RDFLIB_FORMAT[fmt], encoding="utf-8")
+    stable = Graph()  # blank nodes named from their content: the same bytes (and ETag) every time
+    for triple in to_canonical_graph(g):
+        stable.add(triple)
+    for prefix, namespace in g.namespaces():
+        stable.bind(prefix, namespace)
+    return stable.serialize(format=_RDFLIB_FORMAT[fmt], encoding="utf-8")

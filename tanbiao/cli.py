@@ -56,13 +56,27 @@ def command(name: str) -> Callable:
 class TableFormat(str, Enum):
     json = "json"
     csv = "csv"
+    csv_bom = "csv-bom"
+    xlsx = "xlsx"
     table = "table"
 
 
-def _print_rows(rows: list[dict], fmt: TableFormat) -> None:
-    typer.echo(tables.write_rows(rows, fmt.value), nl=False)
-    if fmt is TableFormat.json:
-        typer.echo()
+FormatHelp = ("Output format: json, csv, csv-bom (CSV with the byte-order mark Excel needs), xlsx (needs -o) or "
+              "table (a text table of the main columns).")
+Output = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal (needed for xlsx).")
+
+
+def _print_rows(rows: list[dict], fmt: TableFormat, output: Path | None = None, columns: list[str] | None = None,
+                sheet: str = "rows") -> None:
+    if fmt is TableFormat.xlsx and output is None:
+        raise FilterError("xlsx is a binary format: give --output FILE.xlsx")
+    data = tables.write_rows(rows, fmt.value, columns=columns, sheet=sheet)
+    if output is not None:
+        output.write_bytes(data)
+        typer.echo(f"wrote {len(rows)} rows to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 @command("build")
@@ -137,25 +151,30 @@ def parse_cmd(
 
 @command("standards")
 def standards_cmd(
-    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
+    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help=FormatHelp),
+    output: Path | None = Output,
     build_dir: Path = BuildDir,
 ) -> None:
     """List the standards of the built graph (number, title, status, category, position …)."""
-    _print_rows(tables.standards(selector(load_build(build_dir))), fmt)
+    _print_rows(tables.standards(selector(load_build(build_dir))), fmt, output,
+                ["number", "title", "status", "position.notation", "position.label"], "standards 标准")
 
 
 @command("directions")
 def directions_cmd(
-    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
+    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help=FormatHelp),
+    output: Path | None = Output,
     build_dir: Path = BuildDir,
 ) -> None:
     """List the priority directions (附件2, one per sub-category, and the 2024 priority-product list)."""
-    _print_rows(tables.directions(selector(load_build(build_dir))), fmt)
+    _print_rows(tables.directions(selector(load_build(build_dir))), fmt, output,
+                ["direction", "subcategory", "subcategory_en", "category", "items"], "directions 方向")
 
 
 @command("items")
 def items_cmd(
-    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="Output format."),
+    fmt: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help=FormatHelp),
+    output: Path | None = Output,
     direction: str | None = typer.Option(None, "--direction", "-d", help="Only this direction, e.g. 2.1 or 2024."),
     build_dir: Path = BuildDir,
 ) -> None:
@@ -166,7 +185,7 @@ def items_cmd(
         if direction not in known:
             raise FilterError(f"unknown direction '{direction}'; known: {', '.join(known)}")
         rows = [r for r in rows if r["direction"] == direction]
-    _print_rows(rows, fmt)
+    _print_rows(rows, fmt, output, ["direction", "index", "aspect", "industry", "item", "subject.zh"], "items 条目")
 
 
 @command("comply")
@@ -187,12 +206,13 @@ def comply_cmd(
 @command("query")
 def query_cmd(
     query: str = typer.Argument(..., help="A SPARQL query, or the path of a .rq file."),
-    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="Output format."),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FormatHelp),
+    output: Path | None = Output,
     build_dir: Path = BuildDir,
 ) -> None:
     """Run a SPARQL query against the built graph."""
     text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
-    _print_rows(run_query(load_build(build_dir), text), fmt)
+    _print_rows(run_query(load_build(build_dir), text), fmt, output, sheet="results 结果")
 
 
 @command("serve")
@@ -218,6 +238,7 @@ def serve_cmd(
     from tanbiao.api.config import settings_from_env
 
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a restart in TIME_WAIT works
         try:
             probe.bind((host, port))
         except OSError as exc:
@@ -250,23 +271,31 @@ def push_cmd(
     typer.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {url}")
 
 
+Many = "Repeat for several (either matches)."
+
+
 @command("gaps")
 def gaps_cmd(
-    fmt: str = typer.Option("json", "--format", "-f", help="json, csv, xlsx, md or html."),
+    fmt: str = typer.Option("json", "--format", "-f", help="json, csv, csv-bom (CSV for Excel), xlsx, md, html or "
+                                                            "table."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (needed for xlsx)."),
-    direction: str | None = typer.Option(None, help="Only this direction (e.g. 2.1, 2024)."),
-    aspect: str | None = typer.Option(None, help="Only this aspect (e.g. 产品碳足迹核算)."),
-    industry: str | None = typer.Option(None, help="Only this industry as written (e.g. 钢铁)."),
-    coverage: str | None = typer.Option(None, help="covered, partial or gap."),
-    status: str | None = typer.Option(None, help="Best status of the matches (已发布, 修订中, 制定中, none)."),
-    source: str | None = typer.Option(None, help="Source document key (e.g. miit-2024-pcf-guide)."),
-    code: str | None = typer.Option(None, help="Industry code of the item's subject (GB/T 4754 C3011, ISIC 2394, "
-                                               "NACE 23.51)."),
+    direction: list[str] = typer.Option([], help=f"Only this direction (e.g. 2.1, 2024). {Many}"),
+    aspect: list[str] = typer.Option([], help=f"Only this aspect, by name or framework code (产品碳足迹核算, 2.1.3). "
+                                              f"{Many}"),
+    industry: list[str] = typer.Option([], help=f"Only this industry, as written or by concept (有色 = 有色金属). "
+                                                f"{Many}"),
+    coverage: list[str] = typer.Option([], help=f"covered, partial or gap. {Many}"),
+    status: list[str] = typer.Option([], help=f"Best status of the matches (已发布, 修订中, 制定中, none). {Many}"),
+    source: list[str] = typer.Option([], help=f"Source document key (e.g. miit-2024-pcf-guide). {Many}"),
+    code: list[str] = typer.Option([], help="Industry code of the item's subject or a broader concept (GB/T 4754 "
+                                            f"C3011, ISIC 2394, NACE 23.51). {Many}"),
+    search_text: str | None = typer.Option(None, "--search", "-s", help="Only items whose text contains these words."),
     summary_only: bool = typer.Option(False, "--summary", help="Print the coverage summary and target progress."),
     build_dir: Path = BuildDir,
 ) -> None:
     """Gap analysis: for every priority item a verdict (covered / partial / gap) with its evidence."""
     from tanbiao.services.catalogue import as_of
+    from tanbiao.services.filters import search
     from tanbiao.services.gaps import gap_report, summary
     from tanbiao.services.reports import FORMATS, render
 
@@ -280,8 +309,8 @@ def gaps_cmd(
     if summary_only:
         typer.echo(json.dumps(summ, ensure_ascii=False, indent=2))
         return
-    rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
-                           status=status, source=source, code=code)
+    rows = search(report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
+                                  status=status, source=source, code=code), search_text)
     data = render(rows, summ, fmt)
     if output is not None:
         output.write_bytes(data)

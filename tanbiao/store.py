@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from tanbiao.errors import QueryError, Unavailable
 from tanbiao.loaders.resources import query_dir
+from tanbiao.sparqlerrors import explain
 
 __all__ = ["QueryError", "Select", "catalogue_query", "load_build", "plain", "run_query", "select_rows", "selector"]
 
@@ -48,7 +49,7 @@ def run_query(store: ox.Store, query: str) -> list[dict]:
     try:
         result = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QueryError(explain(query, f"SPARQL syntax error: {exc}")) from None
     except (OSError, ValueError) as exc:
         raise QueryError(f"SPARQL evaluation error: {exc}") from None
     if isinstance(result, (bool, ox.QueryBoolean)):

@@ -165,3 +165,60 @@ def test_editor_runs_an_example_query_offline(server, browser):
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         driver.save_screenshot(str(SCREENSHOT))
+
+
+def _yasqe(driver, script: str):
+    return driver.execute_script("var yasqe = window.tanbiaoYasgui.getTab().getYasqe();" + script)
+
+
+@needs_chromium
+def test_editor_completes_binds_explains_and_shows_values(server, browser):
+    """Completion of the graph's own classes, properties and prefixes; a parameter form for a catalogue query;
+    a syntax error with its line marked; typed literals shown as values; and still nothing from elsewhere."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    driver.get(server + "/editor")
+    wait = WebDriverWait(driver, 20)
+    wait.until(lambda d: d.execute_script("return !!window.tanbiaoYasgui"))
+
+    def hints(text: str, line: int, ch: int) -> list[str]:
+        _yasqe(driver, f"yasqe.setValue({json.dumps(text)}); yasqe.setCursor({{line: {line}, ch: {ch}}}); "
+                       "yasqe.autocomplete();")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".CodeMirror-hint"))
+        return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".CodeMirror-hint")]
+
+    prefix = "PREFIX tb: <https://w3id.org/tanbiao/def#>\n"
+    assert "tb:Standard" in hints(prefix + "SELECT * WHERE { ?s a tb:Sta", 1, 27)
+    assert "tb:about" in hints(prefix + "SELECT * WHERE { ?s tb:abo", 1, 25)
+    assert any(h.startswith("tbc: <https://w3id.org/tanbiao/concept/>") for h in hints("PREFIX tbc", 0, 10))
+
+    # a syntax error: the server's readable message, the line marked in the editor
+    _yasqe(driver, "yasqe.setValue('SELECT * WHERE {\\n  ?s a tb:Standard }'); yasqe.query();")
+    help_box = driver.find_element(By.ID, "error-help")
+    wait.until(lambda d: help_box.is_displayed())
+    assert "line 2, column" in help_box.text and "PREFIX tb: <https://w3id.org/tanbiao/def#>" in help_box.text
+    assert driver.find_elements(By.CSS_SELECTOR, ".CodeMirror .tb-error-line")
+
+    # a catalogue query with a parameter opens a form prefilled with its example; binding runs it
+    Select(driver.find_element(By.ID, "example-select")).select_by_value("standards-about-concept")
+    form = driver.find_element(By.ID, "params")
+    assert form.is_displayed() and not help_box.is_displayed()
+    concept = driver.find_element(By.ID, "param-concept")
+    assert concept.get_attribute("value") == "https://w3id.org/tanbiao/concept/computers"
+    assert driver.find_element(By.CSS_SELECTOR, 'label[for="param-concept"]').text.startswith("concept *")
+    form.find_element(By.TAG_NAME, "button").click()
+    rows_css = ".yasr table.dataTable tbody tr"
+    wait.until(lambda d: any("SJ/T 11735-2019" in r.text for r in d.find_elements(By.CSS_SELECTOR, rows_css)))
+    assert "VALUES (?concept)" in driver.execute_script("return window.tanbiaoYasgui.getTab().getQuery();")
+
+    # typed and language-tagged literals as values
+    _yasqe(driver, "yasqe.setValue('SELECT (42 AS ?n) (\"钢铁\"@zh AS ?l) WHERE {}'); yasqe.query();")
+    wait.until(lambda d: "42" in d.find_element(By.CSS_SELECTOR, ".yasr table.dataTable tbody").text)
+    cells = driver.find_element(By.CSS_SELECTOR, ".yasr table.dataTable tbody").text
+    assert "^^" not in cells and "@zh" not in cells and "钢铁" in cells
+
+    outside = [u for u in _network_requests(driver) if not u.startswith(server + "/")]
+    assert outside == [], outside
+    driver.save_screenshot(str(ARTIFACTS / "editor-form.png"))

@@ -144,11 +144,11 @@ def test_api_gaps_json_and_filters(api):
     r = api.get("/api/gaps", params={"colour": "red"})
     assert r.status_code == 400 and "filters are" in r.json()["detail"]
     r = api.get("/api/gaps", params={"format": "pdf"})
-    assert r.status_code == 400 and "json, csv, xlsx, md, html" in r.json()["detail"]
+    assert r.status_code == 400 and "json, csv, csv-bom, xlsx, md, html" in r.json()["detail"]
 
 
 @pytest.mark.parametrize("fmt, media, check", [
-    ("csv", "text/csv", lambda b: b.decode().splitlines()[0].startswith("direction,aspect,industry,item")),
+    ("csv", "text/csv", lambda b: b.decode().splitlines()[0].startswith("direction,direction_label,index,aspect")),
     ("md", "text/markdown", lambda b: "| direction |" in b.decode()),
     ("html", "text/html", lambda b: "缺口分析" in b.decode() and "http" not in b.decode().split("<body>")[0]),
     ("xlsx", "application/vnd.openxmlformats", lambda b: b[:2] == b"PK"),
@@ -162,7 +162,7 @@ def test_xlsx_has_items_and_summary(api):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(api.get("/api/gaps", params={"format": "xlsx"}).content))
-    assert wb.sheetnames == ["items 条目", "summary 汇总"]
+    assert wb.sheetnames == ["items 条目", "summary 汇总", "targets 目标"]
     assert wb["items 条目"].max_row == 281
 
 
@@ -295,3 +295,47 @@ def test_an_assessment_dereferences(api):
     assert (a, URIRef("https://w3id.org/tanbiao/def#coverage"),
             URIRef("https://w3id.org/tanbiao/vocab/coverage/partial")) in g
     assert "/assessment/2.1-104" in api.get("/item/2.1-104").text
+
+
+@needs_chromium
+def test_saved_report_filters_and_searches_offline(built, tmp_path):
+    """The HTML report saved by the CLI works on its own from file://: filters, search, jump links, the heat-map in
+    framework order with industries merged by concept, fitting a 1400 px window, and print CSS."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    out = tmp_path / "gaps.html"
+    subprocess.run([sys.executable, "-m", "tanbiao", "gaps", "-f", "html", "-o", str(out), "-b", str(built.out)],
+                   check=True, capture_output=True, timeout=120)
+    with headless_chromium(tmp_path / "profile", "1400,1000") as driver:
+        driver.get(out.as_uri())
+        shown = lambda: int(driver.find_element(By.ID, "shown").text)  # noqa: E731
+        assert shown() == 280
+        assert {a.get_attribute("href").rsplit("#", 1)[-1] for a in driver.find_elements(By.CSS_SELECTOR, "nav.jump a")} \
+            == {"targets", "heat", "directions", "items"}
+        heat = driver.find_element(By.CSS_SELECTOR, "table.heat")
+        assert heat.size["width"] <= 1400 - 40 and driver.execute_script("return document.body.scrollWidth") <= 1400
+        aspects = [th.text.split(" ")[0] for th in heat.find_elements(By.CSS_SELECTOR, "thead th")[1:]]
+        key = lambda n: [int(p) for p in n.split(".")]  # noqa: E731
+        assert aspects == sorted(aspects, key=key) and aspects[0] == "1.1"  # framework order
+        industries = [th.text for th in heat.find_elements(By.CSS_SELECTOR, "tbody th")]
+        assert "有色金属" in industries and "有色" not in industries  # merged by concept
+        Select(driver.find_element(By.ID, "filter-coverage")).select_by_value("gap")
+        assert shown() == 189
+        Select(driver.find_element(By.ID, "filter-industry")).select_by_value("有色金属")
+        assert shown() == 14  # the gaps among the 有色 and 有色金属 items together
+        driver.find_element(By.ID, "filter-q").send_keys("电解铝")
+        assert 0 < shown() < 14
+        rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "table.items tbody tr") if r.is_displayed()]
+        assert rows and all("电解铝" in r.text for r in rows)
+        driver.find_element(By.ID, "filter-reset").click()
+        assert shown() == 280
+        driver.find_element(By.CSS_SELECTOR, 'table.heat a[data-industry="钢铁"][data-aspect="2.1.3"]').click()
+        assert shown() == 8 and "aspect=2.1.3" in driver.current_url
+        resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert resources == []  # nothing loaded from anywhere
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert not driver.find_element(By.CSS_SELECTOR, "form.filters").is_displayed()
+        assert all(r.is_displayed() for r in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody tr"))
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "gap-report-print.png"))

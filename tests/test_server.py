@@ -122,7 +122,7 @@ def test_read_only_by_default(server):
 
 def test_bad_queries(server):
     r = httpx.get(server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p "})
-    assert r.status_code == 400 and "SPARQL syntax error" in r.text and "1:" in r.text
+    assert r.status_code == 400 and "SPARQL syntax error at line 1, column" in r.text
     r = httpx.post(server + "/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
 
@@ -147,7 +147,7 @@ def test_api_standards(server):
     assert httpx.get(server + "/api/standards/2021-1714T-HG/SH").json()["number"] == "2021-1714T-HG/SH"
     r = httpx.get(server + "/api/standards/GB/T 99999-2099")
     assert r.status_code == 404 and "GB/T 99999-2099" in r.json()["detail"]
-    assert httpx.get(server + "/api/standards", params={"format": "xlsx"}).status_code == 400
+    assert httpx.get(server + "/api/standards", params={"format": "pdf"}).status_code == 400
 
 
 def test_api_catalogue(server):

@@ -37,6 +37,8 @@ def _route(query: Query):
     async def run_catalogue_query(request: Request) -> Response:
         svc = service(request)
         text = bind(query, {k: v for k, v in request.query_params.items() if k != "format"})
+        if request.query_params.get("format") == "sparql":  # the query with its parameters bound (the editor's form)
+            return Response(text, media_type="application/sparql-query; charset=utf-8")
         if query.form in ("CONSTRUCT", "DESCRIBE"):
             fmt, media = neg.choose(request.headers.get("accept"), neg.GRAPHS, "turtle",
                                     request.query_params.get("format"))
@@ -58,7 +60,8 @@ def _parameters(query: Query) -> list[dict]:
                     **({"example": p.example} if p.example else {})}}
         for p in query.params
     ] + [{"name": "format", "in": "query", "required": False,
-          "description": "json or csv (SELECT/ASK); turtle, ntriples, rdfxml or jsonld (CONSTRUCT/DESCRIBE)",
+          "description": "json, csv, csv-bom or xlsx (SELECT/ASK); turtle, ntriples, rdfxml or jsonld "
+                         "(CONSTRUCT/DESCRIBE); sparql: the query text with the parameters bound, not run",
           "schema": {"type": "string"}}]
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from tanbiao.errors import FilterError, WhatIfError
+from tanbiao.services.filters import search
 from tanbiao.services.gaps import FILTERS
 from tanbiao.services.reports import FORMATS, MEDIA_TYPES, render
 
-from ..models import GapItem, GapSummary, WhatIfResult
+from ..models import GapItem, GapSummary, Proposal, WhatIfResult
+from ..rowresponse import disposition
 from ..service import service
 
 __all__ = ["router"]
@@ -28,28 +30,41 @@ def _gap_format(accept: str) -> str:
     return "json"
 
 
+def _values():
+    return Query(None, description="one or more values (repeat the parameter): several mean either")
+
+
 @router.get("/api/gaps", response_model=list[GapItem],
             summary="Gap analysis: a verdict with evidence for every priority item",
-            description="Filters: direction, aspect, industry, coverage (covered|partial|gap), status (best status, "
-                        "or none), source (document key), code (an industry code of the item's subject: GB/T 4754 "
-                        "C3011, ISIC 2394 or NACE 23.51). Formats: json (default), csv, xlsx, md, html — "
-                        "`?format=` or Accept. Unknown filter values get 400 with the allowed ones.")
-async def gaps(request: Request, direction: str | None = None, aspect: str | None = None,
-               industry: str | None = None, coverage: str | None = None, status: str | None = None,
-               source: str | None = None, code: str | None = None, format: str | None = None) -> Response:
-    unknown = sorted(set(request.query_params) - set(FILTERS) - {"format"})
+            description="Filters (each may be repeated — `direction=2.1&direction=2.2` means either): direction, "
+                        "aspect (name or framework code), industry (as written or its concept: 有色 and 有色金属 are "
+                        "one), coverage (covered|partial|gap), status (best status, or none), source (document key), "
+                        "code (an industry code of the item's subject or of a broader concept — GB/T 4754 C3011, "
+                        "ISIC 2394 or NACE 23.51 find the 建材 items, coded C30 / 23). Formats: json (default), csv, "
+                        "csv-bom (CSV for Excel), xlsx, md, html — `?format=` or Accept. Unknown filter values get 400 "
+                        "with the allowed ones.",
+            responses={200: {"content": {media: {} for media in MEDIA_TYPES.values() if media != "application/json"}}})
+async def gaps(request: Request, direction: list[str] | None = _values(), aspect: list[str] | None = _values(),
+               industry: list[str] | None = _values(), coverage: list[str] | None = _values(),
+               status: list[str] | None = _values(), source: list[str] | None = _values(),
+               code: list[str] | None = _values(),
+               q: str | None = Query(None, description="text search over the items (item, subject, standards, "
+                                                       "explanation)"),
+               format: str | None = None) -> Response:
+    unknown = sorted(set(request.query_params) - set(FILTERS) - {"format", "q"})
     if unknown:
-        raise FilterError(f"unknown parameter(s) {', '.join(unknown)}; filters are {', '.join(FILTERS)} and format")
+        raise FilterError(f"unknown parameter(s) {', '.join(unknown)}; filters are {', '.join(FILTERS)}, q and "
+                          "format")
     fmt = format or _gap_format(request.headers.get("accept", ""))
     if fmt not in FORMATS:
         raise FilterError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
     report, summ = await service(request).gaps()
     rows = report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
                            status=status, source=source, code=code)
+    rows = search(rows, q)
     if fmt == "json":
         return JSONResponse(rows)
-    headers = {"Content-Disposition": f'inline; filename="gaps.{fmt}"'} if fmt in ("csv", "xlsx", "md") else {}
-    return Response(render(rows, summ, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+    return Response(render(rows, summ, fmt, site=True), media_type=MEDIA_TYPES[fmt], headers=disposition(fmt, "gaps"))
 
 
 @router.post("/api/gaps/what-if", response_model=WhatIfResult,
@@ -58,7 +73,14 @@ async def gaps(request: Request, direction: str | None = None, aspect: str | Non
                          "format — number, title, status, position (sub-category notation or label), subjects "
                          "(concept ids or labels, `|`-separated; default: the concepts the title names), "
                          "replaces … Computed on a private copy of the build (the build's own derivation stages "
-                         "run again on it); the served store is not touched.")
+                         "run again on it); the served store is not touched.",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": {"type": "array", "items": Proposal.model_json_schema()},
+                                      "example": [{"number": "T/XXXX 001-2099", "status": "制定中", "position": "2.1",
+                                                   "title": "温室气体 产品碳足迹 量化方法与要求 水泥产品"}]},
+                 "text/csv": {"schema": {"type": "string"},
+                              "example": "number,title,status,position,subjects\n"
+                                         "T/XXXX 002-2099,某新标准,已发布,5.1,cement\n"}}}})
 async def gaps_what_if(request: Request) -> dict | Response:
     from tanbiao.services.whatif import rows_to_csv, what_if
 

@@ -9,35 +9,28 @@ catalogue query ``queries/entity.rq``, so a remote store answers the same. An IR
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from functools import cached_property, lru_cache
-from pathlib import Path
-from urllib.parse import quote
+from functools import cached_property
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from tanbiao.loaders import namespaces as ns
-from tanbiao.loaders.resources import ontology_version
 
+from tanbiao.services import lookup
+from tanbiao.services import rows as tables
 from tanbiao.services.catalogue import bind, catalogue
-from tanbiao.templating import templates
 
 from .. import negotiation as neg
+from ..html import ENTITY_ROOTS, choose_page, not_found, render
 from ..service import service
 from ..workers import QueryRequest
 
-__all__ = ["router", "not_found_handler", "ENTITY_ROOTS", "local_path"]
+__all__ = ["router", "not_found_handler", "ENTITY_ROOTS", "local_path", "number_redirect"]
 
-# the first path segment of every IRI the build mints (the registry in loaders/namespaces.py)
-ENTITY_ROOTS = tuple(ns.ROOTS)
-PAGE = {"text/html": "html", "application/xhtml+xml": "html", **neg.GRAPHS}
-DOWNLOADS = {"tanbiao.ttl": "Turtle", "tanbiao.nt": "N-Triples", "tanbiao.trig": "TriG (named graphs)",
-             "tanbiao.jsonld": "JSON-LD", "validation-report.ttl": "SHACL report (Turtle)"}
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
@@ -78,8 +71,9 @@ def local_path(iri: str) -> str | None:
 class _View:
     """What the entity template needs, read from the describe graph."""
 
-    def __init__(self, g: Graph, iri: str):
-        self.g, self.node = g, URIRef(iri)
+    def __init__(self, g: Graph, iri: str, items: dict[str, dict] | None = None):
+        """``items``: the gap report's rows by item IRI (an item is named with its direction and aspect)."""
+        self.g, self.node, self.items = g, URIRef(iri), items or {}
 
     def link(self, node) -> dict:
         if isinstance(node, Literal):
@@ -89,8 +83,12 @@ class _View:
         text = zh or en or _curie(str(node))
         if code is not None and _CODE.fullmatch(str(code)) and str(code) not in text:
             text = f"{code} {text}"
+        item = self.items.get(str(node))
+        context = f"{item['direction']} · {item['aspect']}" if item else ""  # 钢铁 ×5 -> 2.1 · 产品碳足迹核算 …
         return {"text": text, "en": en if zh else "", "href": local_path(str(node)) or str(node),
-                "external": local_path(str(node)) is None, "iri": str(node)}
+                "external": local_path(str(node)) is None, "iri": str(node), "context": context,
+                "sort": (tuple(int(x) for x in item["direction"].split(".") if x.isdigit()), item["index"]) if item
+                else ()}
 
     def predicate(self, p) -> dict:
         return {"zh": _label(self.g, p, "zh"), "en": _label(self.g, p, "en"), "curie": _curie(str(p)),
@@ -99,9 +97,12 @@ class _View:
     @cached_property
     def properties(self) -> list[dict]:
         rows: dict[str, dict] = {}
+        quoted = {" ".join(s["quote"].split()) for s in self.sources}
         for p, o in sorted(self.g.predicate_objects(self.node), key=lambda po: (str(po[0]), str(po[1]))):
             if p in MATCHES or p == RDF.type:
                 continue
+            if isinstance(o, Literal) and " ".join(str(o).split()) in quoted:
+                continue  # the text is the source quote shown above (a direction's description)
             row = rows.setdefault(str(p), {"predicate": self.predicate(p), "values": []})
             row["values"].append(self.link(o))
         return sorted(rows.values(), key=lambda r: (r["predicate"]["zh"] == "", r["predicate"]["curie"]))
@@ -135,7 +136,7 @@ class _View:
             row = rows.setdefault(str(p), {"predicate": self.predicate(p), "values": []})
             row["values"].append(self.link(s))
         for r in rows.values():
-            r["values"].sort(key=lambda v: v["text"])
+            r["values"].sort(key=lambda v: (v["sort"], v["text"]))
         return sorted(rows.values(), key=lambda r: r["predicate"]["curie"])
 
 
@@ -169,87 +170,9 @@ def _verdicts(report, iri: str, g: Graph) -> dict | None:
     return {"title": title, "rows": rows, "counts": counts}
 
 
-def _choose(request: Request) -> tuple[str, str]:
-    return neg.choose(request.headers.get("accept") or "text/html", PAGE, "html",
-                      request.query_params.get("format"))
-
-
 router = APIRouter(include_in_schema=False)
 
 
-
-def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
-    return HTMLResponse(templates().get_template(name).render(version=ontology_version(), **ctx),
-                        status_code=status, headers={"Vary": "Accept"})
-
-def build_dir(request: Request) -> Path:
-    return Path(service(request).settings.build_dir)
-
-def summary(request: Request) -> dict:
-    path = build_dir(request) / "summary.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-version = ontology_version
-
-@router.get("/", include_in_schema=False)
-async def home(request: Request) -> Response:
-    svc = service(request)
-    figure = build_dir(request) / "figures" / "figure-1.svg"
-    report, summ = await svc.gaps()
-    s = summary(request)
-    directions = sorted(summ["by_direction"].items(), key=lambda kv: [int(p) if p.isdigit() else 0
-                                                                      for p in kv[0].split(".")])
-    return render("home.html", summary=s, gaps=summ, directions=directions,
-                  figure=figure.read_text(encoding="utf-8") if figure.is_file() else "",
-                  figures=[f"figure-{i}.svg" for i in range(2, 7)])
-
-@router.get("/figures/{name}", include_in_schema=False)
-async def figure(name: str, request: Request) -> Response:
-    path = build_dir(request) / "figures" / name
-    if not re.fullmatch(r"figure-\d+\.svg", name) or not path.is_file():
-        return not_found(request, f"/figures/{name}")
-    return FileResponse(path, media_type="image/svg+xml")
-
-@router.get("/downloads", include_in_schema=False)
-async def downloads(request: Request) -> Response:
-    files = []
-    for name, kind in DOWNLOADS.items():
-        path = build_dir(request) / name
-        if path.is_file():
-            stem, ext = name.split(".", 1)
-            stat = path.stat()
-            files.append({"name": f"{stem}-{version()}.{ext}", "kind": kind, "bytes": stat.st_size,
-                          "sha256": _sha256(path, stat.st_mtime_ns, stat.st_size)})
-    return render("downloads.html", files=files, summary=summary(request))
-
-@router.get("/downloads/{name}", include_in_schema=False)
-async def download(name: str, request: Request) -> Response:
-    m = re.fullmatch(r"(tanbiao|validation-report)-(?P<v>[^/]+?)\.(ttl|nt|trig|jsonld)", name)
-    if not m or m.group("v") != version():
-        return not_found(request, f"/downloads/{name}", hint=f"this server has version {version()}")
-    path = build_dir(request) / f"{m.group(1)}.{m.group(3)}"
-    media = {"ttl": "text/turtle", "nt": "application/n-triples", "trig": "application/trig",
-             "jsonld": "application/ld+json"}[m.group(3)]
-    return FileResponse(path, media_type=media, filename=name)
-
-@router.get("/def", include_in_schema=False)
-async def ontology(request: Request) -> Response:
-    try:
-        fmt, media = _choose(request)
-    except neg.NotAcceptable as exc:
-        return Response(str(exc) + "\n", status_code=406, media_type="text/plain")
-    if fmt == "html":
-        path = build_dir(request) / "ontology.html"
-        return FileResponse(path, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
-    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ns.graph('ontology')}> {{ ?s ?p ?o }} }}"
-    return await _graph(request, text, fmt, media)
-
-async def _graph(request: Request, text: str, fmt: str, media: str) -> Response:
-    svc = service(request)
-    res = await svc.run(QueryRequest(text, graph_format=fmt, max_bytes=svc.settings.max_result_bytes))
-    if res.status != 200:
-        return Response(res.body, status_code=res.status, media_type="text/plain")
-    return Response(res.body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
 async def entity(request: Request) -> Response:
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace") or quote(request.url.path)
@@ -257,7 +180,7 @@ async def entity(request: Request) -> Response:
     if (moved := await _standard_of_number(request, iri)) is not None:
         return RedirectResponse(moved + (f"?{request.url.query}" if request.url.query else ""), status_code=303)
     try:
-        fmt, media = _choose(request)
+        fmt, media = choose_page(request)
     except neg.NotAcceptable as exc:
         return Response(str(exc) + "\n", status_code=406, media_type="text/plain")
     svc = service(request)
@@ -267,20 +190,21 @@ async def entity(request: Request) -> Response:
         return Response(res.body, status_code=res.status, media_type="text/plain")
     g = Graph().parse(data=res.body.decode("utf-8"), format="nt")
     if not any(g.predicate_objects(URIRef(iri))) and not any(g.subject_predicates(URIRef(iri))):
-        return not_found(request, raw)
+        return await number_redirect(request, raw.split("/", 2)[-1]) or not_found(request, raw)
     if fmt != "html":
         for prefix, namespace in ns.PREFIXES.items():
             g.bind(prefix, namespace)
         body = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
         return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
-    view = _View(g, iri)
     report, _ = await svc.gaps()
+    view = _View(g, iri, {r["iri"]: r for r in report.items})
     node = URIRef(iri)
     alternates = [(label, f"{raw}?format={f}") for label, f in (("Turtle", "turtle"), ("JSON-LD", "jsonld"),
                                                                 ("N-Triples", "ntriples"))]
     return render("entity.html", iri=iri, path=raw, zh=_label(g, node, "zh"), en=_label(g, node, "en"),
                   view=view, verdicts=_verdicts(report, iri, g), alternates=alternates,
                   definition=[view.link(o) for o in g.objects(node, SKOS.definition)])
+
 
 async def _standard_of_number(request: Request, iri: str) -> str | None:
     """The path of the standard a number names, for ``/number/<n>`` and ``/standard/<n>`` when ``n`` is a number
@@ -294,14 +218,6 @@ async def _standard_of_number(request: Request, iri: str) -> str | None:
     return target if target and ns.BASE + target.lstrip("/") != iri else None
 
 
-def not_found(request: Request, path: str, hint: str = "") -> Response:
-    accept = request.headers.get("accept") or ""
-    message = f"{path} is not a resource of this graph" + (f" ({hint})" if hint else "")
-    if "text/html" not in accept and accept not in ("", "*/*"):
-        return Response(message + "\n", status_code=404, media_type="text/plain")
-    number = path.rsplit("/", 1)[-1]
-    return render("not-found.html", 404, path=path, hint=hint, number=number, roots=ENTITY_ROOTS)
-
 for root in ENTITY_ROOTS:
     router.add_api_route(f"/{root}/{{rest:path}}", entity, methods=["GET"], include_in_schema=False)
 for root in ns.SELF_ROOTS:
@@ -312,10 +228,20 @@ async def not_found_handler(request: Request, exc) -> Response:
     detail = getattr(exc, "detail", "")
     if request.url.path.startswith(("/api/", "/sparql")) or (detail and detail != "Not Found"):
         return await http_exception_handler(request, exc)
-    return not_found(request, request.url.path)
+    return await number_redirect(request, request.url.path) or not_found(request, request.url.path)
 
 
-@lru_cache(maxsize=32)
-def _sha256(path: Path, mtime_ns: int, size: int) -> str:
-    """A dump's digest, read once per version of the file (the key holds its modification time and size)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+async def number_redirect(request: Request, text: str) -> Response | None:
+    """A redirect (301) to the standard a path names by one of its numbers (any spelling), or None."""
+    text = unquote(text).strip("/")
+    if not text or len(text) > 80:
+        return None
+    found, exact = lookup.find_standards(await service(request).call(tables.standards), text)
+    if len(found) != 1 or not exact:
+        return None
+    target = local_path(found[0]["iri"])
+    if not target or target.rstrip("/") == request.url.path.rstrip("/"):
+        return None
+    return RedirectResponse(target + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
+
+

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from tanbiao.loaders.resources import ontology_version
 
 from tanbiao.errors import DatasetConflict, UpdateError
+from tanbiao.sparqlerrors import explain
 from tanbiao.sparqltext import add_using, query_form
 
 from .. import negotiation as neg
@@ -20,6 +23,12 @@ from ..workers import QueryRequest
 __all__ = ["router"]
 
 router = APIRouter(tags=["sparql"])
+
+
+def _browser(request: Request) -> bool:
+    """A browser navigating here: it asks for HTML first (not a client asking for a service description)."""
+    accept = request.headers.get("accept", "")
+    return accept.startswith(("text/html", "application/xhtml+xml"))
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> PlainTextResponse:
@@ -60,14 +69,58 @@ async def sparql(request: Request) -> Response:
             return _error(405, "updates must be sent with POST", {"Allow": "POST"})
         return await _update(request, svc, updates[0], params)
     if not queries:
+        if request.method == "GET" and _browser(request):  # a person opening /sparql: the editor
+            return RedirectResponse(str(request.url_for("editor_page")), status_code=303)
         return await describe_service(request, svc)
     return await _query(request, svc, queries[0], params)
 
 
+def _param(name: str, description: str, many: bool = False, example: str | None = None) -> dict:
+    schema: dict = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema,
+            **({"example": example} if example else {}), **({"explode": True} if many else {})}
+
+
+_DATASET = [
+    _param("default-graph-uri", "a named graph to query as the default graph (repeatable)", many=True),
+    _param("named-graph-uri", "a named graph the query may use with GRAPH (repeatable)", many=True),
+    _param("format", "the result format instead of Accept: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, "
+                     "rdfxml, jsonld (CONSTRUCT/DESCRIBE)"),
+]
+_RESULTS: dict[int | str, dict[str, Any]] = {
+            200: {"description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, by Accept (or format=); "
+                                 "without a query, the service description (a browser is sent to the editor)",
+                  "content": {m: {} for m in ("application/sparql-results+json", "application/sparql-results+xml",
+                                              "text/csv", "text/tab-separated-values", "text/turtle",
+                                              "application/n-triples", "application/ld+json")}},
+            204: {"description": "update applied"},
+            400: {"description": "a syntax error (line, column, the text with a caret, a hint) or a bad request",
+                  "content": {"text/plain": {}}},
+            401: {"description": "an update without the admin token"}, 403: {"description": "refused"},
+            406: {"description": "no acceptable result format"}, 415: {"description": "unsupported POST body"}}
+_OPENAPI: dict[str, dict[str, Any]] = {
+    "GET": {"parameters": [_param("query", "a SPARQL 1.1 query", example="SELECT * WHERE { ?s ?p ?o } LIMIT 3"),
+                           *_DATASET]},
+    "POST": {"parameters": _DATASET + [
+        _param("using-graph-uri", "update: a graph for the update's WHERE (repeatable)", many=True),
+        _param("using-named-graph-uri", "update: a named graph for the update's WHERE (repeatable)", many=True)],
+        "requestBody": {"required": True, "content": {
+            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                "query": {"type": "string"}, "update": {"type": "string"},
+                "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
+            "application/sparql-query": {"schema": {"type": "string"}, "example": "ASK { ?s ?p ?o }"},
+            "application/sparql-update": {"schema": {"type": "string"},
+                                          "example": "INSERT DATA { <urn:x> <urn:p> 1 }"}}}},
+}
+
 for _method in ("GET", "POST"):
     router.add_api_route("/sparql", sparql, methods=[_method], name="sparql",
-                         operation_id=f"sparql_{_method.lower()}",
-                         summary=f"SPARQL 1.1 Protocol endpoint ({_method}; updates with the admin token)")
+                         operation_id=f"sparql_{_method.lower()}", responses=_RESULTS,
+                         summary=f"SPARQL 1.1 Protocol endpoint ({_method}; updates with the admin token)",
+                         description="The SPARQL 1.1 Protocol: `query` (GET or POST), `update` (POST, with "
+                                     "`Authorization: Bearer <token>`), dataset parameters, results by Accept.",
+                         openapi_extra=_OPENAPI[_method])
 
 
 async def _query(request: Request, svc: Service, text: str, params: list[tuple[str, str]]) -> Response:
@@ -90,7 +143,8 @@ async def _query(request: Request, svc: Service, text: str, params: list[tuple[s
     )
     res = await svc.run(req)
     if res.status != 200:
-        return _error(res.status, res.body.decode("utf-8", "replace"))
+        message = res.body.decode("utf-8", "replace")
+        return _error(res.status, explain(text, message) if "syntax error" in message else message)
     media = neg.CANONICAL[res.format]
     return Response(res.body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
@@ -114,6 +168,7 @@ async def _update(request: Request, svc: Service, text: str, params: list[tuple[
             using, using_named = (), ()
         await run_in_threadpool(svc.backend.update, text, using, using_named, base)
         svc.data_changed()
+        request.app.state.data_modified = time.time()  # Last-Modified of every response (api/httpcache.py)
     except (DatasetConflict, UpdateError) as exc:
         return _error(400, str(exc))
     return Response(status_code=204)

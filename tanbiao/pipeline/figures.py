@@ -112,7 +112,7 @@ def _svg(root: Node, caption: str, depth0: int) -> str:
     height = leaf_y[0] + 34
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" font-family="{escape(FONT)}" role="img" aria-label="{escape(caption)}">',
+        f'height="{height:.0f}" font-family="{escape(FONT)}" role="group" aria-label="{escape(caption)}">',
         f"<title>{escape(caption)}</title>",
         f'<text x="{width / 2:.0f}" y="30" text-anchor="middle" font-size="17" font-weight="bold" '
         f'fill="#0b2239">{escape(caption)}</text>',

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,6 +13,7 @@ from tanbiao.store import select_rows as rows
 
 from . import figures
 from .context import BuildContext
+from .ontodoc import ontology_page
 
 __all__ = ["FILES", "draw_figures", "ontology_docs", "write_dumps", "write_reports"]
 
@@ -46,13 +46,9 @@ def draw_figures(store: ox.Store, folder: Path) -> list[str]:
 
 
 def ontology_docs(folder: Path) -> str:
-    """The ontology's documentation page, generated offline by pyLODE (pinned to 3.3.4); returns the file name."""
-    level = logging.getLogger().level
-    from pylode import OntPub  # pyLODE sets the root logger to INFO on import: put it back
-
-    logging.getLogger().setLevel(level)
-    html = OntPub(ontology=str(package_dir("ontology") / "tanbiao.ttl")).make_html()
-    (folder / FILES["ontology_docs"]).write_text(html, encoding="utf-8")
+    """The ontology's documentation page (pyLODE, in the site's frame: ``ontodoc.py``); returns the file name."""
+    (folder / FILES["ontology_docs"]).write_text(ontology_page(package_dir("ontology") / "tanbiao.ttl"),
+                                                 encoding="utf-8")
     return FILES["ontology_docs"]
 
 

@@ -25,6 +25,7 @@ from tanbiao.loaders import namespaces as ns
 from tanbiao.store import Select
 
 from .catalogue import bind, catalogue
+from .filters import Filter, apply_filters
 from .rows import standards_rows
 
 __all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "summary"]
@@ -39,25 +40,46 @@ class GapReport:
     items: list[dict]
     allowed: dict[str, list[str]]
 
-    def filtered(self, **filters: str | None) -> list[dict]:
-        rows = self.items
-        for name, value in filters.items():
-            if value in (None, ""):
-                continue
-            if name not in FILTERS:
-                raise FilterError(f"unknown filter '{name}'; filters are {', '.join(FILTERS)}")
-            if value not in self.allowed[name]:
-                raise FilterError(f"{name} '{value}' is not known; allowed: {', '.join(self.allowed[name])}")
-            rows = [r for r in rows if (value in r["industry_codes"] if name == "code" else _field(r, name) == value)]
-        return rows
+    def filtered(self, **filters: str | list[str] | None) -> list[dict]:
+        """The items every given filter selects; several values of one filter mean either (``filters.py``)."""
+        concept_of: dict[str, set[str]] = defaultdict(set)  # an industry name -> every name of its concept
+        for r in self.items:
+            names = _industry_names(r)
+            for n in names:
+                concept_of[n].update(names)
+        industry = Filter("industry", _industry_names, accepts=lambda v, allowed: v in concept_of,
+                          matches=lambda v, r: bool(concept_of.get(v, {v}) & set(_industry_names(r))))
+        return apply_filters(self.items, {**ITEM_FILTERS, "industry": industry}, self.allowed, filters)
 
 
-def _field(row: dict, name: str) -> str:
-    if name == "status":
-        return row["best_status"] or "none"
-    if name == "source":
-        return row["source"]["document"]
-    return row[name]
+def _industry_names(row: dict) -> list[str]:
+    """An item answers to its industry as written and to its industry concept (有色 and 有色金属 are one concept)."""
+    concept = row.get("industry_concept") or {}
+    return [n for n in (row["industry"], concept.get("zh"), concept.get("en"), concept.get("iri"),
+                        (concept.get("iri") or "").rsplit("/", 1)[-1]) if n]
+
+
+def _code_within(code: str, outer: str) -> bool:
+    """``code`` lies within ``outer`` (GB/T 4754 C3011 ⊂ C301 ⊂ C30; ISIC 2394 ⊂ 239 ⊂ 23; NACE 23.51 ⊂ 23.5 ⊂
+    23): codes of these classifications nest by prefix. A section letter alone (C 制造业) is too wide to count."""
+    return code != outer and code.startswith(outer) and sum(ch.isdigit() for ch in outer) >= 2
+
+
+def _code_matches(code: str, row: dict) -> bool:
+    """``code=`` reaches an item through the industry codes of its subject and the subject's broader concepts: an
+    item matches a code it has, one under it, or one it lies within (C3011 finds the 建材 items, coded C30)."""
+    return any(c == code or _code_within(c, code) or _code_within(code, c) for c in row["industry_codes"])
+
+
+ITEM_FILTERS = {
+    "direction": Filter("direction", lambda r: [r["direction"]]),
+    "aspect": Filter("aspect", lambda r: [r["aspect"], (r["aspect_node"] or {}).get("notation") or ""]),
+    "coverage": Filter("coverage", lambda r: [r["coverage"]]),
+    "status": Filter("status", lambda r: [r["best_status"] or "none"]),
+    "source": Filter("source", lambda r: [r["source"]["document"]]),
+    "code": Filter("code", lambda r: r["industry_codes"], matches=_code_matches,
+                   accepts=lambda v, allowed: any(_code_matches(v, {"industry_codes": [c]}) for c in allowed)),
+}
 
 
 def gap_report(select: Select, direction: str | None = None) -> GapReport:
@@ -84,8 +106,11 @@ def gap_report(select: Select, direction: str | None = None) -> GapReport:
         related = [x for x in _dedupe(evidence[r["item"]]["context"], closeness) if x["iri"] not in matched]
         public = ("number", "title", "status", "match")
         out.append({
-            "direction": r["direction"], "index": r["index"], "aspect": r["aspectLabel"] or r["aspect"],
+            "direction": r["direction"], "direction_label": r["directionLabel"] or "", "index": r["index"],
+            "aspect": r["aspectLabel"] or r["aspect"],
             "aspect_node": {"notation": r["aspectNotation"], "label": r["aspect"]}, "industry": r["industry"] or "",
+            "industry_concept": ({"iri": r["industryConcept"], "zh": r["industryZh"], "en": r["industryEn"]}
+                                 if r["industryConcept"] else None),
             "item": r["label"], "subject": subjects[0] if subjects else None, "subjects": subjects,
             "coverage": r["coverage"], "best_status": r["bestStatus"],
             "standards": [{k: m[k] for k in public} for m in matches],
@@ -98,7 +123,8 @@ def gap_report(select: Select, direction: str | None = None) -> GapReport:
     allowed = {
         "direction": sorted({r["direction"] for r in out}, key=_code_key),
         "aspect": sorted({r["aspect"] for r in out}),
-        "industry": sorted({r["industry"] for r in out if r["industry"]}),
+        "industry": sorted({r["industry"] for r in out if r["industry"]}
+                           | {r["industry_concept"]["zh"] for r in out if r["industry_concept"]}),
         "coverage": list(COVERAGES),
         "status": [r["status"] for r in sorted(status_ranks, key=lambda r: -r["rank"])] + ["none"],
         "source": sorted({r["source"]["document"] for r in out}),
@@ -131,12 +157,37 @@ def _code_key(code: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
 
 
+# how a target's number is qualified (tb:comparator, read from 以上 / 左右 / no qualifier by loaders/targets.py)
+COMPARATORS = {"at-least": {"zh": "以上", "en": "at least"}, "about": {"zh": "左右", "en": "about"},
+               "exactly": {"zh": "（原文未加限定）", "en": "as stated (no qualifier)"}}
+
+
+def _wording(quote: str, count: int) -> str:
+    """The target as the document words it: the clause of its sentence that holds the number
+    (到 2027 年，制定出台 200 项…标准，… -> 制定出台 200 项重点工业产品碳足迹核算规则标准)."""
+    for clause in re.split(r"[，。；,;]", quote):
+        if re.search(rf"(?<!\d){count}(?!\d)", clause):
+            return clause.strip()
+    return quote
+
+
+def _progress_label(t: dict, comparator: dict, what: dict, done: int, published: int) -> dict[str, str]:
+    """What the progress figure counts, in words: 已计 15 项 / 目标 200 项（8%）：计入…，其中已发布 4 项."""
+    unit = "个" if re.search(rf"{t['count']}\s*个", t["quote"]) else "项"
+    qualifier = {"zh": "", "en": ""} if t["comparator"] == "exactly" else comparator
+    pct = round(100 * done / t["count"]) if t["count"] else 0
+    return {"zh": f"已计 {done} 项 / 目标 {t['count']} {unit}{qualifier['zh']}（{pct}%）：计入{what['zh']}"
+                  f"（已发布、修订中与制定中），其中已发布 {published} 项",
+            "en": f"{done} of {(qualifier['en'] + ' ').lstrip()}{t['count']} ({pct}%): counts {what['en']} "
+                  f"(published, under revision and in development), {published} of them published"}
+
+
 def summary(report: GapReport, select: Select) -> dict:
     """Counts per direction × coverage and industry × coverage, and progress against the targets."""
     items = report.items
     by_direction = {d: dict(Counter(r["coverage"] for r in items if r["direction"] == d))
                     for d in report.allowed["direction"]}
-    by_industry = {i: dict(Counter(r["coverage"] for r in items if r["industry"] == i))
+    by_industry = {i: dict(Counter(r["coverage"] for r in items if i in _industry_names(r)))
                    for i in report.allowed["industry"]}
     cat = catalogue()
     standards = standards_rows(select(cat["standards"].text))
@@ -149,15 +200,21 @@ def summary(report: GapReport, select: Select) -> dict:
         named = [a for a in aspects if a in t["targetOf"]]
         counted = [s for s in standards if s.get("aspect") in named] if named else standards
         done = len(counted)
+        published = sum(1 for s in counted if s["status_iri"] == PUBLISHED)
+        what = {"zh": f"方面为「{'、'.join(named)}」的标准" if named else "图谱中的全部标准",
+                "en": f"standards in the aspect {', '.join(named)}" if named else "all standards of the graph"}
+        comparator = COMPARATORS.get(t["comparator"], {"zh": t["comparator"], "en": t["comparator"]})
+        progress = round(done / t["count"], 3) if t["count"] else None
         targets.append({
             "target": t["label"], "target_en": t["labelEn"], "year": t["year"], "count": t["count"],
-            "comparator": t["comparator"], "of": t["targetOf"], "set_by": t["setBy"] or t["setByPlan"],
+            "comparator": t["comparator"], "comparator_label": comparator, "wording": _wording(t["quote"], t["count"]),
+            "of": t["targetOf"], "set_by": t["setBy"] or t["setByPlan"],
+            "source": {"document": t["document"], "line": t["line"], "quote": t["quote"]},
             "counted": done, "by_status": dict(Counter(s["status"] for s in counted)),
-            "published": sum(1 for s in counted if s["status_iri"] == PUBLISHED),
-            "remaining": max(0, t["count"] - done),
-            "progress": round(done / t["count"], 3) if t["count"] else None,
-            "counts_what": (f"standards in the aspect {'、'.join(named)}" if named
-                            else "all standards of the graph (existing and in development)"),
+            "published": published, "remaining": max(0, t["count"] - done), "progress": progress,
+            "counts_what": f"{what['en']} (published, under revision and in development)",
+            "counts_what_zh": f"{what['zh']}（已发布、修订中与制定中）",
+            "progress_label": _progress_label(t, comparator, what, done, published),
         })
     # the product lists of the carbon-footprint guide: directions that are not numbered by a sub-category
     products_2024 = [r for r in items if not re.fullmatch(r"\d+\.\d+", r["direction"])]
