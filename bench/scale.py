@@ -28,8 +28,9 @@ TB = "https://w3id.org/tanbiao/"
 GRAPH = TB + "graph/"
 SHARED_GRAPHS = {GRAPH + "ontology", GRAPH + "curated"}  # vocabularies: never copied
 
-# per-document entities: these IRIs get a per-copy suffix (source documents themselves, `source/<doc>`, do not)
-COPIED = re.compile(re.escape(TB) + r"(standard|number|series|direction|item|target)/|"
+# per-document entities: these IRIs get a per-copy suffix (source documents themselves, `source/<doc>`, do not);
+# an item's assessment and its evidence (`assessment/2.1-104/…`) are copied with the item
+COPIED = re.compile(re.escape(TB) + r"(standard|number|series|direction|item|target|assessment)/|"
                     + re.escape(TB) + r"source/[^/]+/.")
 # literals that must stay distinct per copy: the identifiers and notations of standards, numbers and series
 # (a direction's notation, e.g. "2.1", is a framework code and stays shared, like the framework itself)

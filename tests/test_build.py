@@ -192,3 +192,17 @@ def test_framework_figures_are_drawn_and_docs_copies_are_current(built):
     for name in names:
         assert (docs / name).read_text(encoding="utf-8") == (figures / name).read_text(encoding="utf-8"), (
             f"docs/figures/{name} is out of date: run `tanbiao build` and copy data/build/figures/*.svg to docs/figures/")
+
+
+def test_the_subclass_closure_is_materialised(built):
+    """A query writer's ``?n a tb:PlanNumber`` finds the national and industry plan numbers (graph inferred)."""
+    from tanbiao.store import load_build, run_query
+
+    store = load_build(built.out)
+
+    def count(cls: str) -> int:
+        return run_query(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a <https://w3id.org/tanbiao/def#{cls}> }}")[0]["n"]
+
+    assert count("PlanNumber") == count("NationalPlanNumber") + count("IndustryPlanNumber") > 100
+    assert count("StandardNumber") == count("PlanNumber") + count("PublishedNumber")
+    assert count("SubjectConcept") >= count("Industry") + count("Product") + count("Process") > 300

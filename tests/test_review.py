@@ -73,3 +73,17 @@ def test_every_disagreement_has_a_current_disposition(ours, review):
 def test_itemisation_review_rows_name_real_items(review):
     rows = _csv("itemisation-review-2026-12-01.csv")
     assert rows and all(r["item"] in review and r["status"] in ("open", "fixed") and r["reason"] for r in rows)
+
+
+def test_every_item_has_a_subject_or_says_why_not(built):
+    """An item names what it is about (tb:about or its industry), or the graph says why it names nothing."""
+    rows = run_query(load_build(built.out), """
+        PREFIX tb: <https://w3id.org/tanbiao/def#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?item (COUNT(?note) AS ?notes) WHERE {
+          ?item a tb:PriorityItem .
+          FILTER NOT EXISTS { ?item tb:about ?s } FILTER NOT EXISTS { ?item tb:industry ?i }
+          OPTIONAL { ?item skos:editorialNote ?note }
+        } GROUP BY ?item""")
+    assert rows, "expected at least the catch-all 2.1-59 to name no subject"
+    assert all(r["notes"] == 2 for r in rows), rows  # one @zh, one @en

@@ -63,7 +63,7 @@ async def gaps(request: Request, direction: list[str] | None = _values(), aspect
                            status=status, source=source, code=code)
     rows = search(rows, q)
     if fmt == "json":
-        return JSONResponse(rows)
+        return Response(report.to_json(rows), media_type="application/json")
     return Response(render(rows, summ, fmt, site=True), media_type=MEDIA_TYPES[fmt], headers=disposition(fmt, "gaps"))
 
 

@@ -100,6 +100,12 @@ def _directions(g: Graph, guide: Guide, key: str) -> None:
                 g.add((item, TB.group, zh(it.group)))
             for cid in it.subjects:
                 g.add((item, TB.about, ns.concept(cid)))
+            if not it.subjects and not it.industries:  # said in the graph, so a reader sees why there is none
+                g.add((item, SKOS.editorialNote, zh("条目未对应主题概念：原文未点名词表中的产品、工艺、实践或行业；"
+                                                    "按所在方面的通用标准判断（docs/gaps.md 规则 12）。")))
+                g.add((item, SKOS.editorialNote, en("No subject concept: the text names no product, process, practice "
+                                                    "or industry of the vocabulary; judged by the cross-cutting "
+                                                    "standards of its aspect (docs/gaps.md, rule 12).")))
             for cid in it.gases:  # the gases its clause asks about (…的二氧化碳排放核算标准)
                 g.add((item, TB.gas, ns.concept(cid)))
             add_location(g, item, key, it.line, f"{SECTION_APPENDIX2} {d.code}", it.clause, part=it.clause_no)
