@@ -339,3 +339,11 @@ def test_saved_report_filters_and_searches_offline(built, tmp_path):
         assert all(r.is_displayed() for r in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody tr"))
         ARTIFACTS.mkdir(exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / "gap-report-print.png"))
+
+
+def test_standard_and_concept_pages_link_the_assessments(api):
+    """The assessments are reached from the standards that are their evidence and the concepts items are about."""
+    std = api.get("/standard/SJ-T-11735-2019", headers={"Accept": "text/html"}).text
+    assert 'href="/assessment/2.1-104"' in std
+    concept = api.get("/concept/computers", headers={"Accept": "text/html"}).text
+    assert 'href="/assessment/2.1-104"' in concept

@@ -151,8 +151,8 @@ def _verdicts(report, iri: str, g: Graph) -> dict | None:
     if (node, RDF.type, ns.TB.PriorityItem) in g:
         rows, title = [r for r in report.items if r["iri"] == iri], "本条目的缺口分析 / Gap verdict of this item"
     elif (node, RDF.type, ns.TB.Standard) in g:
-        number = str(g.value(node, DCTERMS.identifier) or "")
-        rows = [r for r in report.items if any(s["number"] == number for s in r["standards"])]
+        numbers = {str(n) for n in g.objects(node, DCTERMS.identifier)}  # a plan number and the published one
+        rows = [r for r in report.items if any(s["number"] in numbers for s in r["standards"])]
         title = "该标准覆盖的重点条目 / Priority items this standard covers (fully or partly)"
     elif (node, RDF.type, ns.TB.PriorityDirection) in g:
         code = str(g.value(node, SKOS.notation) or "")
@@ -162,7 +162,7 @@ def _verdicts(report, iri: str, g: Graph) -> dict | None:
         rows = [r for r in report.items if code and (r["aspect_node"]["notation"] + ".").startswith(code + ".")]
         title = "该节点下的重点条目 / Priority items in this part of the framework"
     else:
-        rows = [r for r in report.items if (r["subject"] or {}).get("iri") == iri]
+        rows = [r for r in report.items if any(s["iri"] == iri for s in r["subjects"])]
         title = "以此为主题的重点条目 / Priority items about this concept"
     if not rows:
         return None
