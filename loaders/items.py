@@ -29,7 +29,7 @@ _LEAD = re.compile(r"^(?:重点制定|重点研制)")
 # "等" + industry + marker, at the end of a clause's subject part
 _INDUSTRY_TAIL = re.compile(r"等(?P<industry>[^，等]{0,12}?)(?P<marker>行业|领域|企业)")
 _LEADING_SCOPE = re.compile(r"^(?P<industry>[^、，等的]{2,6}?)(?P<marker>行业|领域|生产企业|企业|产品)(?=[^、，]{2,})")
-_GENERIC_SCOPES = ("", "重点", "相关", "其他", "各")  # "重点行业…" names no industry
+_GENERIC_SCOPES = ("", "相关", "其他", "各")  # of a scope without its 重点: "重点行业…" names no industry
 _TRAILING = re.compile(r"(?:等)?(?:相关的|相关)?(?:技术(?:和|与)装备)?(?:标准|方面)+[。；;]*$")
 
 
@@ -169,8 +169,8 @@ def _clause(clause: str, aspect: str) -> Clause:
         return Clause(clause, aspect, "", False, "", _groups(body))
     scope = ""
     lead = _LEADING_SCOPE.match(body)
-    if lead and lead["industry"].removeprefix("重点") not in _GENERIC_SCOPES:  # 重点工业产品的… -> 工业
-        scope = lead["industry"].removeprefix("重点")
+    if lead and (named := lead["industry"].removeprefix("重点")) not in _GENERIC_SCOPES:  # 重点工业产品的… -> 工业
+        scope = named
         if lead["marker"] in ("行业", "领域") and (_has_top(body, "、") or _has_top(body, "等")):
             body = body[lead.end():]  # "工业领域A、B等…": the scope is not part of the items
     if _has_top(body, "、") or _has_top(body, "等"):
