@@ -9,7 +9,9 @@ The priority-direction texts are regular Chinese policy prose:
   ``等石化、化工企业``) — or, when ``等`` is followed directly by ``行业``, the listed
   things *are* the industries (``钢铁、建材、有色等行业的…``);
 * inside a clause, ``，`` and ``以及`` separate groups; a group ``A、B等G`` lists items A, B
-  belonging to G; ``、`` separates items; nothing inside brackets is split.
+  belonging to G; ``、`` separates items; nothing inside brackets is split;
+* a clause without the ``等X行业`` marker may open with its scope: ``工业领域…``, ``道路车辆企业…``,
+  ``重点工业产品的…`` (工业), ``各行业产品…`` (各行业, every industry).
 
 Only the grammar lives here; what the items are about is looked up in the curated lexicon.
 """
@@ -19,15 +21,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Clause", "ItemText", "split_top", "split_paragraph", "split_list", "strip_quotes"]
+__all__ = ["Clause", "ItemText", "split_top", "split_paragraph", "split_list", "strip_quotes", "wording"]
 
 _OPEN, _CLOSE = "（(《“[", "）)》”]"
 _ASPECT = re.compile(r"^在(?P<aspect>[^，,]{2,30}?)方面[，,]\s*")
 _LEAD = re.compile(r"^(?:重点制定|重点研制)")
 # "等" + industry + marker, at the end of a clause's subject part
 _INDUSTRY_TAIL = re.compile(r"等(?P<industry>[^，等]{0,12}?)(?P<marker>行业|领域|企业)")
-_LEADING_SCOPE = re.compile(r"^(?P<industry>[^、，等的]{2,6}?)(?P<marker>行业|领域|生产企业|企业)(?=[^、，]{2,})")
-_GENERIC_SCOPES = ("重点", "相关", "其他", "各")  # "重点行业…" names no industry
+_LEADING_SCOPE = re.compile(r"^(?P<industry>[^、，等的]{2,6}?)(?P<marker>行业|领域|生产企业|企业|产品)(?=[^、，]{2,})")
+_GENERIC_SCOPES = ("", "相关", "其他", "各")  # of a scope without its 重点: "重点行业…" names no industry
 _TRAILING = re.compile(r"(?:等)?(?:相关的|相关)?(?:技术(?:和|与)装备)?(?:标准|方面)+[。；;]*$")
 
 
@@ -55,6 +57,12 @@ def strip_quotes(text: str) -> str:
         if text.count(left) != text.count(right):
             text = text.replace(left, "").replace(right, "")
     return text
+
+
+def wording(clause: str) -> str:
+    """What a clause asks for, as written, without the trailing kind of document: "…企业二氧化碳连续监测标准"
+    -> "…企业二氧化碳连续监测"."""
+    return _TRAILING.sub("", clause).strip()
 
 
 def split_top(text: str, separators: tuple[str, ...]) -> list[str]:
@@ -154,15 +162,15 @@ def _clause(clause: str, aspect: str) -> Clause:
         if industry == "":  # "钢铁、建材、有色等行业的…": the list names the industries
             return Clause(clause, aspect, "", True, rest, [ItemText(n) for n in split_list(subject)])
         return Clause(clause, aspect, industry, False, rest, _groups(subject))
-    body = _TRAILING.sub("", clause).strip()
+    body = wording(clause)
     if not body:
         return Clause(clause, aspect, "", False, "", [])
     if _enumerates_at_top(body):  # each item names its own industry
         return Clause(clause, aspect, "", False, "", _groups(body))
     scope = ""
     lead = _LEADING_SCOPE.match(body)
-    if lead and lead["industry"] not in _GENERIC_SCOPES:
-        scope = lead["industry"]
+    if lead and (named := lead["industry"].removeprefix("重点")) not in _GENERIC_SCOPES:  # 重点工业产品的… -> 工业
+        scope = named
         if lead["marker"] in ("行业", "领域") and (_has_top(body, "、") or _has_top(body, "等")):
             body = body[lead.end():]  # "工业领域A、B等…": the scope is not part of the items
     if _has_top(body, "、") or _has_top(body, "等"):

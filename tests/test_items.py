@@ -1,6 +1,6 @@
 """The enumeration grammar of the priority-direction texts."""
 
-from tanbiao.loaders.items import split_list, split_paragraph, split_top, strip_quotes
+from tanbiao.loaders.items import split_list, split_paragraph, split_top, strip_quotes, wording
 
 
 def test_split_top_respects_brackets():
@@ -52,3 +52,19 @@ def test_single_item_clause_keeps_its_wording():
     clauses = split_paragraph("重点制定工业企业碳排放管理体系及其在重点行业的应用实施指南标准；企业低碳运行管理标准。")
     assert [[i.label for i in c.items] for c in clauses] == [
         ["工业企业碳排放管理体系及其在重点行业的应用实施指南"], ["企业低碳运行管理"]]
+
+
+def test_leading_scope_of_products_or_every_industry():
+    (c,) = split_paragraph("重点工业产品的碳标签、碳足迹等标志标识标准。")
+    assert c.industry == "工业" and [(i.label, i.group) for i in c.items] == [
+        ("重点工业产品的碳标签", "标志标识"), ("碳足迹", "标志标识")]
+    (c,) = split_paragraph("各行业产品生命周期的各个环节具备碳减排效益的项目。")
+    assert c.industry == "各行业" and [i.label for i in c.items] == ["各行业产品生命周期的各个环节具备碳减排效益的项目"]
+    # 重点行业 names no industry, and is not cut off the items
+    (c,) = split_paragraph("重点制定重点行业碳排放、碳减排量等信息披露标准。")
+    assert c.industry == "" and [i.label for i in c.items] == ["重点行业碳排放", "碳减排量"]
+
+
+def test_wording_drops_the_kind_of_document():
+    assert wording("氟化工等石化、化工企业二氧化碳连续监测标准") == "氟化工等石化、化工企业二氧化碳连续监测"
+    assert wording("污染物与温室气体协同减排相关的技术与装备标准") == "污染物与温室气体协同减排"
