@@ -60,14 +60,14 @@ def rows_from_json(body: bytes) -> list[dict]:
     return rows
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def standard_results_json(body: bytes) -> bytes:
     """SPARQL 1.1 JSON results from an endpoint that writes the 2008 draft's syntax (Virtuoso). Each change keeps
-    the term: ``"typed-literal"`` is a ``"literal"`` with a datatype; xsd:boolean's lexical forms ``1`` / ``0``
-    become its canonical ``true`` / ``false``; ``^^xsd:string`` is dropped (RDF 1.1: the same term as the simple
-    literal). Bodies without ``typed-literal`` (every other engine's) are returned unchanged."""
+    the term: ``"typed-literal"`` is a ``"literal"`` with a datatype, and xsd:boolean's lexical forms ``1`` / ``0``
+    become its canonical ``true`` / ``false`` (Virtuoso writes stored booleans so). Bodies without
+    ``typed-literal`` (every other engine's) are returned unchanged."""
     if b'"typed-literal"' not in body:
         return body
     data = json.loads(body)
@@ -75,10 +75,8 @@ def standard_results_json(body: bytes) -> bytes:
         for cell in binding.values():
             if cell.get("type") == "typed-literal":
                 cell["type"] = "literal"
-            if cell.get("datatype") == _XSD + "boolean":
+            if cell.get("datatype") == _XSD_BOOLEAN:
                 cell["value"] = {"1": "true", "0": "false"}.get(cell["value"], cell["value"])
-            elif cell.get("datatype") == _XSD + "string":
-                del cell["datatype"]
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
