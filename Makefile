@@ -65,10 +65,11 @@ wheel-check: setup  ## build the wheel, install it in a fresh virtualenv and bui
 	cd $(WHEEL_DIR) && venv/bin/tanbiao build -q -o graph && venv/bin/tanbiao standards -b graph -f csv | wc -l
 	@rm -rf $(WHEEL_DIR)
 
-bench: setup     ## build, gap and page benchmarks -> docs/benchmarks.md (query_bench.py is longer: run it by hand)
+bench: setup     ## build, gap, page and endpoint benchmarks -> docs/benchmarks.md (query_bench.py is longer: by hand)
 	$(BIN)/python bench/build_bench.py --write docs/benchmarks.md
 	$(BIN)/python bench/gap_bench.py --write docs/benchmarks.md
 	$(BIN)/python bench/pages_bench.py --write docs/benchmarks.md
+	$(BIN)/python bench/endpoint_bench.py --write docs/benchmarks.md
 
 clean:           ## remove build output (keeps .venv)
 	rm -rf data/build data/build.* .pytest_cache .mypy-tree .wheel-check

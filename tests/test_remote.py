@@ -28,7 +28,7 @@ from rdflib.compare import isomorphic
 from tanbiao.api.backends import RemoteBackend
 from tanbiao.api.config import Settings
 from tanbiao.api.workers import QueryRequest
-from virtuoso_server import VirtuosoError, VirtuosoServer
+from virtuoso_server import READ_ONLY, VirtuosoError, VirtuosoServer
 
 from tanbiao.services.catalogue import bind, catalogue
 
@@ -218,15 +218,49 @@ def test_entity_pages_on_the_remote_backend(remote, server):
     assert page.status_code == 200 and "光伏组件" in page.text and "covered" in page.text
 
 
-def test_a_result_virtuoso_cuts_short_is_an_error(built):
-    """Virtuoso stops at [SPARQL] ResultSetMaxRows with a 200 (only a header says so): the client refuses it."""
-    with virtuoso_engine(result_max_rows=100) as e:
-        push(e, built.out)
-        backend = RemoteBackend(Settings(store="remote", sparql_url=e.query_url, build_dir=built.out))
-        cut = backend.query(QueryRequest("SELECT * WHERE { ?s ?p ?o }"))
-        assert cut.status == 502 and b"cut the result short at 100 rows" in cut.body
-        whole = backend.query(QueryRequest("SELECT * WHERE { ?s ?p ?o } LIMIT 99"))
-        assert whole.status == 200 and len(json.loads(whole.body)["results"]["bindings"]) == 99
+@pytest.fixture(scope="module")
+def small_virtuoso(built):
+    """A Virtuoso of its own with [SPARQL] ResultSetMaxRows = 100, the build pushed into it."""
+    try:
+        vt = VirtuosoServer(result_max_rows=100).start()
+    except VirtuosoError as exc:
+        pytest.fail(str(exc))
+    try:
+        push(Engine("virtuoso", vt.sparql_url, vt.sparql_url, vt.graph_store_url), built.out)
+        yield vt
+    finally:
+        vt.stop()
+
+
+def test_a_result_virtuoso_cuts_short_is_an_error(small_virtuoso, built):
+    """Virtuoso stops at ResultSetMaxRows with a 200 (only a header says so): the client refuses the answer."""
+    backend = RemoteBackend(Settings(store="remote", sparql_url=small_virtuoso.sparql_url, build_dir=built.out))
+    cut = backend.query(QueryRequest("SELECT * WHERE { ?s ?p ?o }"))
+    assert cut.status == 502 and b"cut the result short at 100 rows" in cut.body
+    whole = backend.query(QueryRequest("SELECT * WHERE { ?s ?p ?o } LIMIT 99"))
+    assert whole.status == 200 and len(json.loads(whole.body)["results"]["bindings"]) == 99
+
+
+def test_a_read_only_virtuoso_replica_refuses_writes_and_answers(small_virtuoso, built):
+    """docs/endpoint.md's read-only replica: after READ_ONLY, no write gets through either endpoint."""
+    small_virtuoso.isql(";\n".join(READ_ONLY) + ";")
+    r = httpx.put(small_virtuoso.graph_store_url, params={"graph": "urn:x"}, content=b"<urn:a> <urn:b> <urn:c> .\n",
+                  headers={"Content-Type": "application/n-triples"})
+    assert r.status_code == 403
+    r = _sparql(small_virtuoso.sparql_url, "INSERT DATA { GRAPH <urn:y> { <urn:a> <urn:b> <urn:c> } }")
+    assert r.status_code >= 400 and "access denied" in r.text
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:y> { ?s ?p ?o } }"
+    assert _sparql(small_virtuoso.sparql_url, count).json()["results"]["bindings"][0]["n"]["value"] == "0"
+    backend = RemoteBackend(Settings(store="remote", sparql_url=small_virtuoso.sparql_url, build_dir=built.out))
+    assert {r["g"] for r in _rows(backend.query(QueryRequest(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")))} == set(built.summary["named_graphs"])
+
+
+def _rows(result) -> list[dict]:
+    from tanbiao.api.backends import rows_from_json
+
+    assert result.status == 200, result.body[:300]
+    return rows_from_json(result.body)
 
 
 # --- the federated query template ------------------------------------------------------------------------------

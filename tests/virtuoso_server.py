@@ -24,13 +24,15 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["VirtuosoError", "VirtuosoServer", "PACKAGED_INI"]
+__all__ = ["VirtuosoError", "VirtuosoServer", "PACKAGED_INI", "GRANTS", "READ_ONLY"]
 
 PACKAGED_INI = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
 VIRTUOSO_T, ISQL = "virtuoso-t", "isql-vt"
 # the Graph Store endpoint /sparql-graph-crud answers 403 until the anonymous SPARQL user may update
 GRANTS = ('GRANT SPARQL_UPDATE TO "SPARQL"', 'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL"',
           "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7)")
+# a read-only replica: both are needed (with the grant revoked alone, an INSERT through /sparql still succeeds)
+READ_ONLY = ('REVOKE SPARQL_UPDATE FROM "SPARQL"', "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1)")
 ONLINE = ("HTTP/WebDAV server online", "Server online at")
 PORT_TAKEN = re.compile(r"address already in use|failed .*listen|unable to (bind|listen)", re.I)
 
