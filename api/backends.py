@@ -259,12 +259,14 @@ def _from_wire(body: bytes, wire: str, fmt: str) -> bytes:
         body = standard_results_json(body)
         if fmt == "json":
             return body
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(
+        out = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(
             format=ox.QueryResultsFormat.from_media_type(CANONICAL[fmt]))
-    if fmt == "ntriples":
+    elif fmt == "ntriples":
         return body
-    return ox.serialize(ox.parse(body, format=ox.RdfFormat.N_TRIPLES),
-                        format=ox.RdfFormat.from_media_type(CANONICAL[fmt]))
+    else:
+        out = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_TRIPLES),
+                           format=ox.RdfFormat.from_media_type(CANONICAL[fmt]))
+    return out or b""  # (pyoxigraph returns the bytes when it is given no output)
 
 
 def _build_graphs(build_dir: Path) -> tuple[str, ...]:

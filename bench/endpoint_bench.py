@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from query_bench import catalogue_queries, oxigraph_bin, post  # noqa: E402
 from scale import scale  # noqa: E402
-from sections import machine, publish, version  # noqa: E402
+from sections import machine, publish, today, version  # noqa: E402
 from servers import free_port, running  # noqa: E402
 
 MARK_BEGIN, MARK_END = "<!-- endpoint-bench:begin -->", "<!-- endpoint-bench:end -->"
@@ -208,7 +208,7 @@ def run_factor(factor: int, src: Path, work: Path, args) -> dict:
 
 def report(results: list[dict], args) -> str:
     names = [*SMALL, *LARGE]
-    lines = [MARK_BEGIN, f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; pyoxigraph/oxigraph "
+    lines = [MARK_BEGIN, f"Measured {today()} on {machine()}; pyoxigraph/oxigraph "
              f"{version('pyoxigraph')}, uvicorn {version('uvicorn')}, FastAPI {version('fastapi')}. "
              f"`python bench/endpoint_bench.py --factors {args.factors} --runs {args.runs} --duration "
              f"{args.duration:g}`. Graphs scaled by `bench/scale.py`. Clients and servers share the machine's "
@@ -216,7 +216,7 @@ def report(results: list[dict], args) -> str:
              ""]
     for r in results:
         lat = r["latency"]
-        lines += [f"### ×{r['factor']} ({r['triples']} triples) — p50 latency (ms) per layer", "",
+        lines += [f"### ×{r['factor']} ({r['triples']} triples) — p50 latency (ms) per layer, {today()}", "",
                   "| query | " + " | ".join(LAYERS) + " | endpoint ÷ Oxigraph server |",
                   "|---|" + "---|" * (len(LAYERS) + 1)]
         for n in names:
@@ -231,7 +231,7 @@ def report(results: list[dict], args) -> str:
                   f"negotiation {s['endpoint, no CORS'] - s['http + pool']:.2f}; CORS middleware "
                   f"{s['endpoint'] - s['endpoint, no CORS']:.2f}; total {s['endpoint']:.2f} against the Oxigraph "
                   f"server's {s['oxigraph server']:.2f} ({s['endpoint'] / s['oxigraph server']:.2f}×).", ""]
-    lines += ["### Throughput (queries/s, keep-alive clients; errors in brackets)", "",
+    lines += [f"### Throughput (queries/s, keep-alive clients; errors in brackets), {today()}", "",
               "| scale | load | clients | our endpoint | Oxigraph server | endpoint ÷ Oxigraph |",
               "|---|---|---|---|---|---|"]
     for r in results:
@@ -241,7 +241,7 @@ def report(results: list[dict], args) -> str:
             o = r["throughput"][("oxigraph", load, clients)]
             lines.append(f"| ×{r['factor']} | {load} | {clients} | {tp['qps']:.0f} ({tp['errors']}) | "
                          f"{o['qps']:.0f} ({o['errors']}) | {tp['qps'] / o['qps']:.2f} |")
-    lines += ["", "### Targets", "", "| target | figure | met? |", "|---|---|---|"]
+    lines += ["", f"### Targets, {today()}", "", "| target | figure | met? |", "|---|---|---|"]
     for r in results:
         lat = r["latency"]
         ratio = {n: lat["endpoint"][n] / lat["oxigraph server"][n] for n in names}

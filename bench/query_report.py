@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import statistics
-import time
 
-from sections import machine, version
+from sections import machine, today, version
 
 __all__ = ["ENGINES", "ENGINE_LABEL", "GROWTH_LIMIT", "MARK_BEGIN", "MARK_END", "GROWTH_BEGIN", "GROWTH_END",
            "report", "growth_rows"]
@@ -50,7 +49,7 @@ def _growth_section(results: list[dict], names: list[str], engines: list[str]) -
         f0, f1 = small["factor"], large["factor"]
         rows = growth_rows(small, large, names, engines)
         over = [r for r in rows if r["over"]]
-        lines += ["", f"### Growth ×{f0} → ×{f1}: fastest run at ×{f1} ÷ fastest run at ×{f0}", "",
+        lines += ["", f"### Growth ×{f0} → ×{f1}: fastest run at ×{f1} ÷ fastest run at ×{f0}, {today()}", "",
                   f"Limit ~{GROWTH_LIMIT:g}× for ×10 more data; a query is over when it is over on both in-process "
                   "engines (one engine alone can show a disturbed run). “Answer” is the number of result rows "
                   "(triples for CONSTRUCT) at each scale: a query whose answer itself grows faster than the data "
@@ -74,7 +73,7 @@ def _growth_section(results: list[dict], names: list[str], engines: list[str]) -
 def _latency_section(r: dict, names: list[str], engines: list[str]) -> list[str]:
     tm = r["timings"]
     ratio_cols = [e for e in ("endpoint", "oxigraph-server") if e in engines and "pyoxigraph" in engines]
-    lines = ["", f"### ×{r['factor']} — latency p50 / p99 (ms)", "",
+    lines = ["", f"### ×{r['factor']} — latency p50 / p99 (ms), {today()}", "",
              "| query | " + " | ".join(ENGINE_LABEL[e] for e in engines)
              + "".join(f" | {ENGINE_LABEL[e]} ÷ in-process (p50)" for e in ratio_cols) + " |",
              "|---|" + "---|" * (len(engines) + len(ratio_cols))]
@@ -108,7 +107,7 @@ def report(results: list[dict], queries, args) -> str:
              "repeated N times; directions, items, curated data and ontology as they are")
     lines = [
         MARK_BEGIN if args.model == "copies" else GROWTH_BEGIN,
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; pyoxigraph/oxigraph {version('pyoxigraph')}, "
+        f"Measured {today()} on {machine()}; pyoxigraph/oxigraph {version('pyoxigraph')}, "
         f"rdflib {version('rdflib')}. `python bench/query_bench.py --model {args.model} --factors "
         f"{','.join(str(r['factor']) for r in results)} --engines {','.join(engines)}`.",
         "",
@@ -137,7 +136,7 @@ def report(results: list[dict], queries, args) -> str:
         lines += _latency_section(r, names, engines)
     if "endpoint" in engines and "oxigraph-server" in engines:
         lines += ["", f"### Throughput — {args.clients} concurrent clients, {args.duration:g} s, all catalogue "
-                  "queries in turn", "",
+                  f"queries in turn, {today()}", "",
                   "| factor | our endpoint (queries/s) | Oxigraph server (queries/s) | endpoint ÷ Oxigraph | errors |",
                   "|---|---|---|---|---|"]
         for r in results:
@@ -151,7 +150,7 @@ def report(results: list[dict], queries, args) -> str:
 
 
 def _targets(results: list[dict], names: list[str], engines: list[str], args) -> list[str]:
-    lines = ["", "### Targets", "", "| target | figure | met? |", "|---|---|---|"]
+    lines = ["", f"### Targets, {today()}", "", "| target | figure | met? |", "|---|---|---|"]
     for small, large in zip(results, results[1:], strict=False):
         if large["factor"] == 10 * small["factor"]:
             over = [r for r in growth_rows(small, large, names, engines) if r["over"]]

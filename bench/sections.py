@@ -9,7 +9,14 @@ import platform
 import re
 from pathlib import Path
 
-__all__ = ["write_section", "publish", "machine", "version"]
+__all__ = ["write_section", "publish", "machine", "version", "today"]
+
+
+def today() -> str:
+    """The date a table was measured (every table of docs/benchmarks.md carries it)."""
+    import time
+
+    return time.strftime("%Y-%m-%d")
 
 
 def machine() -> str:
