@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from query_report import ENGINE_LABEL, ENGINES, GROWTH_BEGIN, GROWTH_END, MARK_BEGIN, MARK_END, report
+from query_report import ENGINE_LABEL, ENGINES, markers, report
 from sections import write_section  # bench/ is on sys.path when a script here runs
 from servers import free_port, running
 
@@ -452,10 +452,13 @@ def main() -> None:
     ap.add_argument("--model", choices=("copies", "document"), default="copies",
                     help="how the data grows: copies of the built graph (bench/scale.py), or the real build over a "
                          "guide whose standards list is repeated (bench/scale_document.py)")
-    ap.add_argument("--write", type=Path, help="Markdown file to update (section between query-bench markers)")
+    ap.add_argument("--write", type=Path, help="Markdown file to update (the section between --section's markers)")
+    ap.add_argument("--section", help="the section's markers in that file (default: query-bench for --model copies, "
+                                      "query-growth for --model document)")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args()
     args.engines = [e for e in ENGINES if e in args.engines.split(",")]
+    args.section = args.section or ("query-bench" if args.model == "copies" else "query-growth")
     if not args.input.is_file():
         sys.exit(f"{args.input} not found: run `tanbiao build` first")
 
@@ -477,8 +480,7 @@ def main() -> None:
     block = report(results, queries, args)
     print(block)
     if args.write:
-        marks = (MARK_BEGIN, MARK_END) if args.model == "copies" else (GROWTH_BEGIN, GROWTH_END)
-        write_section(args.write, *marks, block, "Queries" if args.model == "copies" else "Query growth, real build")
+        write_section(args.write, *markers(args.section), block, args.section)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ import statistics
 
 from sections import machine, today, version
 
-__all__ = ["ENGINES", "ENGINE_LABEL", "GROWTH_LIMIT", "MARK_BEGIN", "MARK_END", "GROWTH_BEGIN", "GROWTH_END",
-           "report", "growth_rows"]
+__all__ = ["ENGINES", "ENGINE_LABEL", "GROWTH_LIMIT", "markers", "report", "growth_rows"]
 
-MARK_BEGIN, MARK_END = "<!-- query-bench:begin -->", "<!-- query-bench:end -->"
-GROWTH_BEGIN, GROWTH_END = "<!-- query-growth:begin -->", "<!-- query-growth:end -->"
+
+
+def markers(section: str) -> tuple[str, str]:
+    """The markers of a report's section in docs/benchmarks.md (``query-bench``, ``query-growth`` …)."""
+    return f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
 ENGINES = ("pyoxigraph", "pyoxigraph-mem", "rdflib", "endpoint", "oxigraph-server")
 ENGINE_LABEL = {"pyoxigraph": "pyoxigraph in-process", "pyoxigraph-mem": "pyoxigraph in-memory (ref.)",
                 "rdflib": "rdflib in-memory",
@@ -106,7 +108,7 @@ def report(results: list[dict], queries, args) -> str:
              "`bench/scale_document.py`: the real build (no HermiT) over the 2023 guide with its standards list "
              "repeated N times; directions, items, curated data and ontology as they are")
     lines = [
-        MARK_BEGIN if args.model == "copies" else GROWTH_BEGIN,
+        markers(args.section)[0],
         f"Measured {today()} on {machine()}; pyoxigraph/oxigraph {version('pyoxigraph')}, "
         f"rdflib {version('rdflib')}. `python bench/query_bench.py --model {args.model} --factors "
         f"{','.join(str(r['factor']) for r in results)} --engines {','.join(engines)}`.",
@@ -145,7 +147,7 @@ def report(results: list[dict], queries, args) -> str:
                          f"{e['errors']} / {o['errors']} |")
     lines += _growth_section(results, names, engines)
     lines += _targets(results, names, engines, args)
-    lines.append(MARK_END if args.model == "copies" else GROWTH_END)
+    lines.append(markers(args.section)[1])
     return "\n".join(lines)
 
 
