@@ -4,12 +4,12 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup java browser run build serve test lint wheel-check bench clean
+.PHONY: help setup java browser virtuoso run build serve test lint wheel-check bench clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
-setup: $(BIN)/.installed java browser  ## create .venv, install tanbiao with test extras, Java and Chromium if missing
+setup: $(BIN)/.installed java browser virtuoso  ## create .venv, install tanbiao with test extras, Java, Chromium and Virtuoso if missing
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ browser:         ## headless Chromium + chromedriver for the page tests
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
 	  echo "Installing Chromium and chromedriver for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; }
+
+# The package's service (ports 1111 and 8890, all interfaces) is stopped and disabled right after installing:
+# the tests start their own server, on free loopback ports with a scratch database (tests/virtuoso_server.py).
+virtuoso:        ## Virtuoso Open Source, the second SPARQL server the remote-backend tests run against
+	@command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 || { \
+	  echo "Installing Virtuoso Open Source (virtuoso-opensource) for the remote-backend tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; \
+	  $(SUDO) service virtuoso-opensource-7 stop >/dev/null 2>&1 || true; \
+	  $(SUDO) update-rc.d virtuoso-opensource-7 disable >/dev/null 2>&1 || true; }
 
 run: setup       ## the main job: build the graph (if needed) and serve it on http://127.0.0.1:8000
 	$(BIN)/tanbiao serve
@@ -55,10 +65,11 @@ wheel-check: setup  ## build the wheel, install it in a fresh virtualenv and bui
 	cd $(WHEEL_DIR) && venv/bin/tanbiao build -q -o graph && venv/bin/tanbiao standards -b graph -f csv | wc -l
 	@rm -rf $(WHEEL_DIR)
 
-bench: setup     ## build, gap and page benchmarks -> docs/benchmarks.md (query_bench.py is longer: run it by hand)
+bench: setup     ## build, gap, page and endpoint benchmarks -> docs/benchmarks.md (query_bench.py is longer: by hand)
 	$(BIN)/python bench/build_bench.py --write docs/benchmarks.md
 	$(BIN)/python bench/gap_bench.py --write docs/benchmarks.md
 	$(BIN)/python bench/pages_bench.py --write docs/benchmarks.md
+	$(BIN)/python bench/endpoint_bench.py --write docs/benchmarks.md
 
 clean:           ## remove build output (keeps .venv)
 	rm -rf data/build data/build.* .pytest_cache .mypy-tree .wheel-check

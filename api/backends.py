@@ -16,14 +16,14 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from tanbiao.errors import Unavailable, UpdateError
-from tanbiao.sparqltext import query_form
+from tanbiao.sparqltext import has_from_clause, query_form
 
 from .config import Settings
 from .negotiation import CANONICAL
 from .workers import QueryPool, QueryRequest, QueryResult, execute
 
 __all__ = ["Backend", "EmbeddedBackend", "RemoteBackend", "UpdateError", "make_backend", "rows_from_json",
-           "prepare_store"]
+           "prepare_store", "standard_results_json"]
 
 
 class Backend(Protocol):
@@ -58,6 +58,26 @@ def rows_from_json(body: bytes) -> list[dict]:
                 row[var] = cell["value"]
         rows.append(row)
     return rows
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def standard_results_json(body: bytes) -> bytes:
+    """SPARQL 1.1 JSON results from an endpoint that writes the 2008 draft's syntax (Virtuoso). Each change keeps
+    the term: ``"typed-literal"`` is a ``"literal"`` with a datatype, and xsd:boolean's lexical forms ``1`` / ``0``
+    become its canonical ``true`` / ``false`` (Virtuoso writes stored booleans so). Bodies without
+    ``typed-literal`` (every other engine's) are returned unchanged."""
+    if b'"typed-literal"' not in body:
+        return body
+    data = json.loads(body)
+    for binding in data.get("results", {}).get("bindings", []):
+        for cell in binding.values():
+            if cell.get("type") == "typed-literal":
+                cell["type"] = "literal"
+            if cell.get("datatype") == _XSD_BOOLEAN:
+                cell["value"] = {"1": "true", "0": "false"}.get(cell["value"], cell["value"])
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 def _build_id(build_dir: Path) -> str:
@@ -128,23 +148,37 @@ class EmbeddedBackend:
 
 
 class RemoteBackend:
-    """Any SPARQL 1.1 endpoint, through SPARQLWrapper. The endpoint should use the union of its named graphs
-    as the default graph (Oxigraph: ``--union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph true``)."""
+    """Any SPARQL 1.1 endpoint (Oxigraph server, Virtuoso, Fuseki …), through SPARQLWrapper.
+
+    What every endpoint gets, whatever its habits (docs/endpoint.md lists the differences this handles):
+
+    * a form-encoded POST (Virtuoso can hang on an ``application/sparql-query`` body) with the exact media type
+      in ``Accept`` (with none, Virtuoso answers HTML or XML);
+    * the dataset named in the request: ``default-graph-uri`` and ``named-graph-uri`` set to the build's named
+      graphs (``sparql_graphs``), unless the request or the query's ``FROM`` names its own. So the default graph
+      is the union of the build's graphs as on the embedded store, and an endpoint's other graphs (Virtuoso's
+      system graphs) never enter an answer;
+    * only the two lossless formats every endpoint writes, SPARQL JSON for solutions and N-Triples for graphs;
+      the format the client asked for is written here, by the embedded store's serialisers (``_from_wire``).
+      So every format is term for term the embedded store's: Virtuoso's own JSON-LD drops language tags, its
+      TSV has no ``?`` in the header and its JSON is the 2008 draft's (``standard_results_json``);
+    * a result the endpoint cut short (Virtuoso's ``ResultSetMaxRows``, reported only in an ``X-SPARQL-MaxRows``
+      header of a 200 answer) is an error, never a silently shorter answer.
+    """
 
     name = "remote"
-    _RESULTS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-    # SPARQLWrapper has no N-Triples format: the Accept header set in query() asks for it
-    _GRAPHS = {"turtle": "turtle", "ntriples": "turtle", "rdfxml": "xml", "jsonld": "json-ld"}
 
     def __init__(self, settings: Settings):
         if not settings.sparql_url:
             raise ValueError("the remote backend needs TANBIAO_SPARQL_URL (the endpoint's query URL)")
         self.settings = settings
+        self.dataset = settings.sparql_graphs or _build_graphs(Path(settings.build_dir))
 
     def _wrapper(self, url: str):
-        from SPARQLWrapper import SPARQLWrapper
+        from SPARQLWrapper import POST, SPARQLWrapper
 
         w = SPARQLWrapper(url, agent="tanbiao")
+        w.setMethod(POST)  # form-encoded (SPARQLWrapper's default request method for POST)
         if self.settings.query_timeout:
             w.setTimeout(int(self.settings.query_timeout))
         return w
@@ -152,26 +186,25 @@ class RemoteBackend:
     def query(self, req: QueryRequest) -> QueryResult:
         from urllib.error import HTTPError, URLError
 
-        from SPARQLWrapper import POST
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-        w = self._wrapper(self.settings.sparql_url)
-        w.setMethod(POST)
-        w.setQuery(req.query)
-        w.queryType = query_form(req.query)  # SPARQLWrapper's own guess can mistake words in comments
-        for g in req.default_graphs:
-            w.addDefaultGraph(g)
-        for g in req.named_graphs:
-            w.addNamedGraph(g)
-        form = w.queryType
+        form = query_form(req.query)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         fmt = req.graph_format if graph_form else req.results_format
         if form == "ASK" and fmt not in ("json", "xml"):
             fmt = "json"
-        w.setReturnFormat((self._GRAPHS if graph_form else self._RESULTS)[fmt])
-        # content negotiation only (no format= parameter), with the exact media type asked for
-        w.setOnlyConneg(True)
-        w.addCustomHttpHeader("Accept", CANONICAL[fmt])
+        wire = "ntriples" if graph_form else "json"  # what is asked of the endpoint: see _from_wire
+        w = self._wrapper(self.settings.sparql_url)
+        w.setQuery(req.query)
+        w.queryType = form  # SPARQLWrapper's own guess can mistake words in comments
+        own = req.default_graphs or req.named_graphs or has_from_clause(req.query)
+        for g in req.default_graphs if own else self.dataset:
+            w.addDefaultGraph(g)
+        for g in req.named_graphs if own else self.dataset:
+            w.addNamedGraph(g)
+        w.setReturnFormat("turtle" if graph_form else "json")  # SPARQLWrapper has no N-Triples: Accept says it
+        w.setOnlyConneg(True)  # content negotiation only (no format= parameter), with the exact media type
+        w.addCustomHttpHeader("Accept", CANONICAL[wire])
         try:
             response = w.query().response
             body = response.read(req.max_bytes + 1)
@@ -182,6 +215,15 @@ class RemoteBackend:
                                f"the endpoint answered {exc.code}: {exc.read()[:500]!r}".encode())
         except (URLError, TimeoutError, OSError) as exc:
             return QueryResult(503, "error", "text", f"the endpoint did not answer: {exc}".encode())
+        max_rows = response.headers.get("X-SPARQL-MaxRows")
+        if max_rows:
+            return QueryResult(502, "error", "text", f"the endpoint cut the result short at {max_rows} rows "
+                               "(Virtuoso: raise [SPARQL] ResultSetMaxRows in virtuoso.ini)".encode())
+        if len(body) <= req.max_bytes:
+            try:
+                body = _from_wire(body, wire, fmt)
+            except (SyntaxError, ValueError) as exc:
+                return QueryResult(502, "error", "text", f"the endpoint's answer does not parse: {exc}".encode())
         if len(body) > req.max_bytes:
             return QueryResult(413, "error", "text",
                                f"the result is larger than the limit of {req.max_bytes} bytes".encode())
@@ -189,11 +231,9 @@ class RemoteBackend:
         return QueryResult(200, kind, fmt, body)
 
     def update(self, text: str, using: tuple[str, ...], using_named: tuple[str, ...], base_iri: str) -> None:
-        from SPARQLWrapper import POST
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         w = self._wrapper(self.settings.update_url or self.settings.sparql_url)
-        w.setMethod(POST)
         w.setQuery(text)
         for g in using:
             w.addParameter("using-graph-uri", g)
@@ -211,6 +251,30 @@ class RemoteBackend:
 
     def close(self) -> None:
         pass
+
+
+def _from_wire(body: bytes, wire: str, fmt: str) -> bytes:
+    """A result as the endpoint sent it (``wire``: SPARQL JSON or N-Triples) -> the same result in ``fmt``."""
+    if wire == "json":
+        body = standard_results_json(body)
+        if fmt == "json":
+            return body
+        out = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(
+            format=ox.QueryResultsFormat.from_media_type(CANONICAL[fmt]))
+    elif fmt == "ntriples":
+        return body
+    else:
+        out = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_TRIPLES),
+                           format=ox.RdfFormat.from_media_type(CANONICAL[fmt]))
+    return out or b""  # (pyoxigraph returns the bytes when it is given no output)
+
+
+def _build_graphs(build_dir: Path) -> tuple[str, ...]:
+    """The named graphs of the build in ``build_dir`` (its summary), or none when there is no build."""
+    try:
+        return tuple(json.loads((build_dir / "summary.json").read_text(encoding="utf-8"))["named_graphs"])
+    except (OSError, ValueError, KeyError):
+        return ()
 
 
 def make_backend(settings: Settings) -> Backend:

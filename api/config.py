@@ -21,6 +21,9 @@ class Settings:
     sparql_url: str = ""  # remote backend: the query endpoint
     update_url: str = ""  # remote backend: the update endpoint (default: sparql_url)
     graph_store_url: str = ""  # remote backend: Graph Store Protocol endpoint (for `tanbiao push`)
+    # remote backend: the graphs every query runs over (default-graph-uri and named-graph-uri); empty: the named
+    # graphs of the build in build_dir (summary.json), so an endpoint's other graphs never enter an answer
+    sparql_graphs: tuple[str, ...] = field(default_factory=tuple)
     admin_token: str = ""  # updates are accepted only with "Authorization: Bearer <token>"
     query_timeout: float = 30.0  # seconds; a query running longer is stopped
     max_result_bytes: int = 50_000_000  # a serialised result larger than this is refused
@@ -42,6 +45,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         sparql_url=env.get("TANBIAO_SPARQL_URL", ""),
         update_url=env.get("TANBIAO_SPARQL_UPDATE_URL", ""),
         graph_store_url=env.get("TANBIAO_GRAPH_STORE_URL", ""),
+        sparql_graphs=_list(env.get("TANBIAO_SPARQL_GRAPHS")),
         admin_token=env.get("TANBIAO_ADMIN_TOKEN", ""),
         query_timeout=float(env.get("TANBIAO_QUERY_TIMEOUT", s.query_timeout)),
         max_result_bytes=int(env.get("TANBIAO_MAX_RESULT_BYTES", s.max_result_bytes)),

@@ -23,15 +23,12 @@ This is a benchmark, not a test: nothing here asserts.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import os
-import platform
 import select
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,16 +37,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from query_report import ENGINE_LABEL, ENGINES, markers, report
 from sections import write_section  # bench/ is on sys.path when a script here runs
 from servers import free_port, running
 
-MARK_BEGIN = "<!-- query-bench:begin -->"
-MARK_END = "<!-- query-bench:end -->"
 ROOT = Path(__file__).resolve().parent.parent
-ENGINES = ("pyoxigraph", "pyoxigraph-mem", "rdflib", "endpoint", "oxigraph-server")
-ENGINE_LABEL = {"pyoxigraph": "pyoxigraph in-process", "pyoxigraph-mem": "pyoxigraph in-memory (ref.)",
-                "rdflib": "rdflib in-memory",
-                "endpoint": "our endpoint (HTTP)", "oxigraph-server": "Oxigraph server (HTTP)"}
 ACCEPT = {"CONSTRUCT": "text/turtle", "DESCRIBE": "text/turtle"}
 JSON_RESULTS = "application/sparql-results+json"
 
@@ -61,13 +53,6 @@ def pct(values: list[float], p: float) -> float:
     return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
 
 
-def machine() -> str:
-    cpu = ""
-    with contextlib.suppress(OSError, StopIteration), open("/proc/cpuinfo") as fh:
-        cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
-    return f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
-
-
 @dataclass
 class Timing:
     runs: list[float] = field(default_factory=list)  # seconds
@@ -76,6 +61,11 @@ class Timing:
     @property
     def p50(self) -> float | None:
         return pct(self.runs, 50) if self.runs and not self.note.startswith(">") else None
+
+    @property
+    def best(self) -> float | None:
+        """The fastest run: the least disturbed by other jobs on the machine (what the growth check uses)."""
+        return min(self.runs) if self.runs and not self.note.startswith(">") else None
 
     @property
     def p99(self) -> float | None:
@@ -357,9 +347,17 @@ def run_factor(factor: int, src: Path, work: Path, queries, args, reps: int, ski
     log = (lambda *a: print(f"[×{factor}]", *a, file=sys.stderr, flush=True)) if not args.quiet else (lambda *a: None)
     fdir = work / f"x{factor}"
     build = fdir / "build"
-    build.mkdir(parents=True)
+    build.mkdir(parents=True) if args.model == "copies" else fdir.mkdir(parents=True)
     trig = build / "tanbiao.trig"
-    counts = scale(src, factor, trig)
+    if args.model == "copies":
+        counts = scale(src, factor, trig)
+    else:  # the real build over a guide whose standards list is ×factor (no HermiT: it does not change the graph)
+        from scale_document import scaled_sources
+
+        from tanbiao.pipeline import build as build_graph
+
+        summary = build_graph(build, sources=scaled_sources(factor, fdir / "sources")[0], reason=False).summary
+        counts = {"quads": summary["triples"], "graphs": len(summary["named_graphs"])}
     res: dict = {"factor": factor, "reps": reps, "quads": counts["quads"], "graphs": counts["graphs"],
                  "trig_mb": trig.stat().st_size / 2**20, "timings": {}, "info": {}}
 
@@ -372,41 +370,25 @@ def run_factor(factor: int, src: Path, work: Path, queries, args, reps: int, ski
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")))["n"].value)
     res["standards"] = int(next(iter(store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <https://w3id.org/tanbiao/def#Standard> } }")))["n"].value)
+    res["rows"] = {name: answer_size(store, form, text) for name, form, text in queries}
     nquads = fdir / "tanbiao.nq"
     store.dump(output=str(nquads), format=ox.RdfFormat.N_QUADS)
     del store
     log(f"{res['quads']} quads, {res['standards']} standards; store loaded in {res['load_s']:.1f} s")
 
     tm = res["timings"]
-    log("pyoxigraph in-process (on disk, then in memory)")
-    tm["pyoxigraph"], res["info"]["pyoxigraph"] = bench_worker(
-        "pyoxigraph", fdir / "inproc", queries, reps, args.cap, args.hard, True, skip.get("pyoxigraph", {}))
-    tm["pyoxigraph-mem"], res["info"]["pyoxigraph-mem"] = bench_worker(
-        "pyoxigraph-mem", trig, queries, reps, args.cap, args.hard, True, skip.get("pyoxigraph-mem", {}))
-
-    log("our endpoint")
-    port = free_port()
-    cmd = [sys.executable, "-c", ENDPOINT_CODE, str(build), str(fdir / "endpoint-store"), str(port), str(args.hard)]
-    with running(cmd, f"http://127.0.0.1:{port}/health", fdir / "endpoint.log"):
-        url = f"http://127.0.0.1:{port}/sparql"
-        tm["endpoint"] = bench_http(url, queries, reps, args.cap, args.hard, skip.get("endpoint", {}))
-        log("our endpoint: throughput")
-        res["tp_endpoint"] = throughput(url, queries, args.clients, args.duration)
-
-    log("Oxigraph server")
-    oxdir = fdir / "oxigraph-store"
-    subprocess.run([oxigraph_bin(), "load", "--location", str(oxdir), "--file", str(trig)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
-    port = free_port()
-    cmd = [oxigraph_bin(), "serve", "--location", str(oxdir), "--bind", f"127.0.0.1:{port}", "--union-default-graph",
-           "--timeout-s", f"{args.hard:g}"]
-    with running(cmd, f"http://127.0.0.1:{port}/", fdir / "oxigraph.log"):
-        url = f"http://127.0.0.1:{port}/query"
-        tm["oxigraph-server"] = bench_http(url, queries, reps, args.cap, args.hard, skip.get("oxigraph-server", {}))
-        log("Oxigraph server: throughput")
-        res["tp_oxigraph"] = throughput(url, queries, args.clients, args.duration)
-
-    if factor <= args.rdflib_max_factor:
+    for kind, path in (("pyoxigraph", fdir / "inproc"), ("pyoxigraph-mem", trig)):
+        if kind in args.engines:
+            log(ENGINE_LABEL[kind])
+            tm[kind], res["info"][kind] = bench_worker(kind, path, queries, reps, args.cap, args.hard, True,
+                                                       skip.get(kind, {}))
+    if "endpoint" in args.engines:
+        bench_endpoint(build, fdir, queries, args, reps, skip, res)
+    if "oxigraph-server" in args.engines:
+        bench_oxigraph_server(trig, fdir, queries, args, reps, skip, res)
+    if "rdflib" not in args.engines:
+        pass
+    elif factor <= args.rdflib_max_factor:
         log("rdflib")
         res["rdflib_reps"] = min(reps, args.rdflib_reps)
         tm["rdflib"], res["rdflib_info"] = bench_worker(
@@ -418,127 +400,35 @@ def run_factor(factor: int, src: Path, work: Path, queries, args, reps: int, ski
     return res
 
 
-# --- report --------------------------------------------------------------------------------------------------
+def answer_size(store, form: str, text: str) -> int:
+    """Rows of a SELECT, triples of a CONSTRUCT, 1 for an ASK: what a query's cost has to grow with at least."""
+    import pyoxigraph as ox
 
-def ms(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds * 1000:.1f}"
-
-
-def report(results: list[dict], queries, args) -> str:
-    names = [n for n, _, _ in queries]
-    first = next((r for r in results if r["factor"] == 1), results[0])
-    lines = [
-        MARK_BEGIN,
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; pyoxigraph/oxigraph "
-        f"{_version('pyoxigraph')}, rdflib {_version('rdflib')}. `python bench/query_bench.py "
-        f"--factors {','.join(str(r['factor']) for r in results)}`.",
-        "",
-        f"All {len(names)} catalogue queries, parameters bound to their `example` values. Engines run one after "
-        "the other on the same machine; clients and servers share its cores. Latency is p50 / p99 in ms, "
-        "nearest rank after one warm-up run (with few runs p99 is the slowest run). Timed runs stop once "
-        f"{args.cap:g} s have been spent on a query (\"N runs\"), a warm-up of a second or more counts as a "
-        f"run, and a single run is stopped after {args.hard:g} s (\">{args.hard:g} s\"; the endpoint's "
-        "query timeout, and `--timeout-s` of the Oxigraph server); a query over that limit on an engine is "
-        "not run again on it at the larger scales (\"… at ×N\"). "
-        "(a) pyoxigraph in-process: query + serialisation (SPARQL JSON; Turtle for CONSTRUCT) on the on-disk "
-        "store (RocksDB, opened read-only as the endpoint's workers do), the floor the targets refer to; for "
-        "reference, the same on an in-memory `pyoxigraph.Store`. (b) rdflib: in-memory "
-        "`Dataset(default_union=True)` loaded from N-Quads (its TriG parser keeps the backslash of escaped "
-        f"local names such as `tbv:status\\/published`), no warm-up, at most {args.rdflib_reps} runs and "
-        f"{args.rdflib_cap:g} s per query, a run still going at {args.rdflib_cap:g} s stopped "
-        f"(\">{args.rdflib_cap:g} s\"). In-process queries run in a forked child of a worker process, so a slow "
-        "one can be stopped. (c) our endpoint (`create_app`, embedded store, 2 query workers, uvicorn) and "
-        "(d) `oxigraph serve --union-default-graph`, both over HTTP on 127.0.0.1 with one keep-alive `httpx` "
-        "client, POST `application/sparql-query`. An Oxigraph-server figure of about "
-        f"{args.hard * 1000:.0f} ms is its `--timeout-s` firing (it answered 200 then), not a finished query.",
-        "",
-        "Graphs (`bench/scale.py`: the document and links graphs copied with per-copy IRIs for standards, "
-        "numbers, series, source locations, directions, items and targets; vocabularies, framework and "
-        "ontology shared):",
-        "",
-        "| factor | quads | distinct triples | named graphs | standards | TriG (MiB) | pyoxigraph bulk load (s) | "
-        "rdflib load (s) | runs per query |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        rd = r.get("rdflib_info", {}).get("load_s")
-        lines.append(f"| ×{r['factor']} | {r['quads']} | {r['triples']} | {r['graphs']} | {r['standards']} | "
-                     f"{r['trig_mb']:.1f} | {r['load_s']:.1f} | {'–' if rd is None else f'{rd:.1f}'} | "
-                     f"{r['reps']} (rdflib ≤ {r.get('rdflib_reps', '–')}) |")
-    for r in results:
-        tm = r["timings"]
-        lines += ["", f"### ×{r['factor']} — latency p50 / p99 (ms)", "",
-                  "| query | " + " | ".join(ENGINE_LABEL[e] for e in ENGINES) + " | endpoint ÷ in-process (p50) |",
-                  "|---|" + "---|" * (len(ENGINES) + 1)]
-        for n in names:
-            a, c = tm["pyoxigraph"][n].p50, tm["endpoint"][n].p50
-            ratio = f"{c / a:.1f}" if a and c else "–"
-            lines.append(f"| {n} | " + " | ".join(tm[e][n].cell() for e in ENGINES) + f" | {ratio} |")
-        slow = []
-        for e in ENGINES:
-            ranked = sorted(names, key=lambda n, e=e: tm[e][n].ordering(), reverse=True)
-            top = ranked[0]
-            if tm[e][top].ordering() >= 0:
-                val = tm[e][top].note if tm[e][top].note.startswith(">") else f"{ms(tm[e][top].p50)} ms"
-                slow.append(f"{ENGINE_LABEL[e]}: `{top}` ({val})")
-        lines += ["", "Slowest query (p50): " + "; ".join(slow) + "."]
-        for e, info in [("rdflib", r.get("rdflib_info", {}))] + list(r["info"].items()):
-            if info.get("errors"):
-                lines += ["", f"{ENGINE_LABEL[e]} errors: "
-                          + "; ".join(f"`{k}`: {v}" for k, v in info["errors"].items()) + "."]
-
-    lines += ["", f"### Throughput — {args.clients} concurrent clients, {args.duration:g} s, all catalogue "
-              "queries in turn", "",
-              "| factor | our endpoint (queries/s) | Oxigraph server (queries/s) | endpoint ÷ Oxigraph | errors |",
-              "|---|---|---|---|---|"]
-    for r in results:
-        e, o = r["tp_endpoint"], r["tp_oxigraph"]
-        lines.append(f"| ×{r['factor']} | {e['qps']:.1f} | {o['qps']:.1f} | {e['qps'] / o['qps']:.2f} | "
-                     f"{e['errors']} / {o['errors']} |")
-
-    # targets
-    lines += ["", "### Targets", "", "| target | figure | met? |", "|---|---|---|"]
-    tm = first["timings"]
-    ratios = {n: tm["endpoint"][n].p50 / tm["pyoxigraph"][n].p50 for n in names
-              if tm["endpoint"][n].p50 and tm["pyoxigraph"][n].p50}
-    if first["factor"] == 1 and ratios:
-        med = statistics.median(ratios.values())
-        over = sorted((n for n, v in ratios.items() if v > 2), key=lambda n: -ratios[n])
-        lines.append(f"| ×1: endpoint p50 within 2× of in-process pyoxigraph, median over queries | "
-                     f"median ratio {med:.2f} (range {min(ratios.values()):.1f}–{max(ratios.values()):.1f}) | "
-                     f"{'yes' if med <= 2 else 'no'} |")
-        detail = ", ".join(f"`{n}` {ratios[n]:.1f}× ({ms(tm['endpoint'][n].p50)} vs "
-                           f"{ms(tm['pyoxigraph'][n].p50)} ms)" for n in over[:8])
-        more = f" and {len(over) - 8} more" if len(over) > 8 else ""
-        lines.append(f"| ×1: … and per query | {len(ratios) - len(over)} of {len(ratios)} within 2×"
-                     f"{'; over: ' + detail + more if over else ''} | {'yes' if not over else 'no'} |")
-    for r in results:
-        e, o = r["tp_endpoint"]["qps"], r["tp_oxigraph"]["qps"]
-        lines.append(f"| ×{r['factor']}: endpoint throughput ≥ ½ Oxigraph server's ({args.clients} clients) | "
-                     f"{e:.1f} vs {o:.1f} queries/s ({e / o:.2f}) | {'yes' if e >= o / 2 else 'no'} |")
-    big = next((r for r in results if r["factor"] == 100), None)
-    if big:
-        et = big["timings"]["endpoint"]
-        slow = sorted((n for n in names if (et[n].p50 or 0) > 1.0 or et[n].note), key=lambda n: -(et[n].p50 or 0))
-        worst = max(names, key=lambda n: et[n].ordering())
-        fig = (f"slowest `{worst}` " + (et[worst].note if et[worst].p50 is None else
-                                         f"p50 {ms(et[worst].p50)} ms, p99 {ms(et[worst].p99)} ms")
-               + (f"; over 1 s or failing: {', '.join(f'`{n}`' for n in slow)}" if slow else ""))
-        lines.append(f"| ×100: no catalogue query slower than 1 s on the endpoint (p50) | {fig} | "
-                     f"{'yes' if not slow else 'no'} |")
-    if SKIPPED_FILES:
-        lines += ["", "Left out (header did not load): " + "; ".join(SKIPPED_FILES) + "."]
-    lines.append(MARK_END)
-    return "\n".join(lines)
+    result = store.query(text, use_default_graph_as_union=True)
+    return 1 if isinstance(result, ox.QueryBoolean) else sum(1 for _ in result)
 
 
-def _version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def bench_endpoint(build: Path, fdir: Path, queries, args, reps: int, skip: dict, res: dict) -> None:
+    port = free_port()
+    cmd = [sys.executable, "-c", ENDPOINT_CODE, str(build), str(fdir / "endpoint-store"), str(port), str(args.hard)]
+    with running(cmd, f"http://127.0.0.1:{port}/health", fdir / "endpoint.log"):
+        url = f"http://127.0.0.1:{port}/sparql"
+        res["timings"]["endpoint"] = bench_http(url, queries, reps, args.cap, args.hard, skip.get("endpoint", {}))
+        res["tp_endpoint"] = throughput(url, queries, args.clients, args.duration)
 
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "?"
+
+def bench_oxigraph_server(trig: Path, fdir: Path, queries, args, reps: int, skip: dict, res: dict) -> None:
+    oxdir = fdir / "oxigraph-store"
+    subprocess.run([oxigraph_bin(), "load", "--location", str(oxdir), "--file", str(trig)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
+    port = free_port()
+    cmd = [oxigraph_bin(), "serve", "--location", str(oxdir), "--bind", f"127.0.0.1:{port}", "--union-default-graph",
+           "--timeout-s", f"{args.hard:g}"]
+    with running(cmd, f"http://127.0.0.1:{port}/", fdir / "oxigraph.log"):
+        url = f"http://127.0.0.1:{port}/query"
+        res["timings"]["oxigraph-server"] = bench_http(url, queries, reps, args.cap, args.hard,
+                                                       skip.get("oxigraph-server", {}))
+        res["tp_oxigraph"] = throughput(url, queries, args.clients, args.duration)
 
 
 def main() -> None:
@@ -558,9 +448,17 @@ def main() -> None:
     ap.add_argument("--rdflib-cap", type=float, default=5.0, help="seconds per query for rdflib (runs and limit)")
     ap.add_argument("--rdflib-reps", type=int, default=3, help="at most this many rdflib runs per query")
     ap.add_argument("--rdflib-max-factor", type=int, default=100, help="skip rdflib above this factor")
-    ap.add_argument("--write", type=Path, help="Markdown file to update (section between query-bench markers)")
+    ap.add_argument("--engines", default=",".join(ENGINES), help=f"engines to time, of {', '.join(ENGINES)}")
+    ap.add_argument("--model", choices=("copies", "document"), default="copies",
+                    help="how the data grows: copies of the built graph (bench/scale.py), or the real build over a "
+                         "guide whose standards list is repeated (bench/scale_document.py)")
+    ap.add_argument("--write", type=Path, help="Markdown file to update (the section between --section's markers)")
+    ap.add_argument("--section", help="the section's markers in that file (default: query-bench for --model copies, "
+                                      "query-growth for --model document)")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args()
+    args.engines = [e for e in ENGINES if e in args.engines.split(",")]
+    args.section = args.section or ("query-bench" if args.model == "copies" else "query-growth")
     if not args.input.is_file():
         sys.exit(f"{args.input} not found: run `tanbiao build` first")
 
@@ -575,14 +473,14 @@ def main() -> None:
             reps = reps_list[min(i, len(reps_list) - 1)]
             r = run_factor(factor, args.input, Path(tmp), queries, args, reps, {e: dict(s) for e, s in skip.items()})
             results.append(r)
-            for e in ENGINES:  # over the limit here: not run again at a larger scale
+            for e in args.engines:  # over the limit here: not run again at a larger scale
                 for n, t in r["timings"][e].items():
                     if t.note.startswith(">") and n not in skip[e]:
                         skip[e][n] = f"{t.note.split(' (')[0]} at ×{factor}"
     block = report(results, queries, args)
     print(block)
     if args.write:
-        write_section(args.write, MARK_BEGIN, MARK_END, block, "Queries")
+        write_section(args.write, *markers(args.section), block, args.section)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,39 @@
-"""Writing a benchmark's figures into its marked section of a Markdown file (docs/benchmarks.md)."""
+"""Writing a benchmark's figures into its marked section of a Markdown file (docs/benchmarks.md), and the
+machine and versions they were measured with."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import platform
 import re
 from pathlib import Path
 
-__all__ = ["write_section", "publish"]
+__all__ = ["write_section", "publish", "machine", "version", "today"]
+
+
+def today() -> str:
+    """The date a table was measured (every table of docs/benchmarks.md carries it)."""
+    import time
+
+    return time.strftime("%Y-%m-%d")
+
+
+def machine() -> str:
+    cpu = ""
+    with contextlib.suppress(OSError, StopIteration), open("/proc/cpuinfo") as fh:
+        cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    return f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
+
+
+def version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed(dist)
+    except PackageNotFoundError:
+        return "?"
 
 
 def write_section(path: Path, begin: str, end: str, block: str, heading: str) -> None:

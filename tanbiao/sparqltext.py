@@ -1,5 +1,6 @@
 """Light lexical work on SPARQL text that the engines do not offer: which remote addresses a request would
-contact (SERVICE, LOAD), and adding the protocol's ``using-graph-uri`` dataset to an update.
+contact (SERVICE, LOAD), adding the protocol's ``using-graph-uri`` dataset to an update, whether a query names its
+own dataset (FROM), and where its WHERE group ends (the catalogue binds parameters there).
 
 The scanner skips comments, strings and IRIs, so keywords inside them never count.
 """
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 from tanbiao.errors import DatasetConflict
 
-__all__ = ["Token", "tokens", "remote_targets", "add_using", "DatasetConflict", "has_dataset_clause", "query_form"]
+__all__ = ["Token", "tokens", "remote_targets", "add_using", "DatasetConflict", "has_dataset_clause", "query_form",
+           "has_from_clause", "where_group_end"]
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
@@ -52,6 +54,28 @@ def query_form(text: str) -> str:
         if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
             return t.text.upper()
     return "SELECT"
+
+
+def has_from_clause(text: str) -> bool:
+    """Whether a query names its own dataset (``FROM`` / ``FROM NAMED``)."""
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))
+
+
+def where_group_end(text: str) -> int:
+    """The index of the ``}`` that closes the query's outermost WHERE group (a CONSTRUCT template is skipped)."""
+    depth, in_where, previous = 0, False, None
+    for t in tokens(text):
+        if t.kind == "open":
+            if depth == 0:
+                template = previous is not None and previous.kind == "word" and previous.text.upper() == "CONSTRUCT"
+                in_where = not template
+            depth += 1
+        elif t.kind == "close":
+            depth -= 1
+            if depth == 0 and in_where:
+                return t.start
+        previous = t
+    raise ValueError("the query has no WHERE group")
 
 
 def _prefixes(toks: list[Token]) -> dict[str, str]:

@@ -70,6 +70,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def listening_sockets(port: int) -> list[str]:
+    """Every TCP address the process listening on ``port`` listens on (from ``ss``)."""
+    import re
+
+    lines = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, check=True).stdout.splitlines()
+    pids = {m.group(1) for line in lines if line.split()[3].endswith(f":{port}")
+            for m in re.finditer(r"pid=(\d+),", line)}
+    return [line.split()[3] for line in lines if any(f"pid={pid}," in line for pid in pids)]
+
+
 def wait_until_up(url: str, timeout: float = 90.0, process=None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

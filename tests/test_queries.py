@@ -121,10 +121,27 @@ def test_broken_sparql_is_reported(store):
 
 # --- bind ---------------------------------------------------------------------------------------------------
 
-def test_bind_appends_values_clause():
+def test_bind_puts_values_at_the_end_of_the_where_group():
+    """Not after the query (a trailing VALUES): Virtuoso ignores, refuses or fails on that (docs/endpoint.md)."""
     text = bind(CATALOGUE["standards-about-concept"], {"concept": CONCEPT + "computers"})
-    assert text.endswith(f"VALUES (?concept) {{ (<{CONCEPT}computers>) }}\n")
-    assert bind(CATALOGUE["standards-in-subcategory"], {"notation": "2.1"}).endswith('VALUES (?notation) { ("2.1") }\n')
+    assert text.endswith(f"  VALUES (?concept) {{ (<{CONCEPT}computers>) }}\n}}\nORDER BY ?concept ?number\n")
+    text = bind(CATALOGUE["standards-in-subcategory"], {"notation": "2.1"})
+    assert text.endswith('  VALUES (?notation) { ("2.1") }\n}\nORDER BY ?notation ?line\n')
+    construct = bind(CATALOGUE["entity"], {"entity": CONCEPT + "steel"})  # in the WHERE group, not the template
+    assert construct.rstrip().endswith(f"  VALUES (?entity) {{ (<{CONCEPT}steel>) }}\n}}")
+    for name in ("standards-about-concept", "standards-in-subcategory", "entity"):
+        q = CATALOGUE[name]
+        assert bind(q, {p.name: p.example for p in q.params}).count("VALUES") == q.text.count("VALUES") + 1
+
+
+def test_parameters_of_grouping_queries_are_group_keys():
+    """A VALUES block in the WHERE group restricts the rows before grouping, a trailing one joins the groups: the
+    two agree when every parameter is a GROUP BY key of the query's outer SELECT."""
+    for name, q in CATALOGUE.items():
+        outer = q.text[q.text.rindex("}"):]  # the solution modifiers after the WHERE group
+        if q.params and "GROUP BY" in outer:
+            keys = outer.split("GROUP BY", 1)[1].split("ORDER BY")[0].split()
+            assert all(f"?{p.name}" in keys for p in q.params), name
 
 
 def test_bind_rejects_unknown_parameter():

@@ -8,9 +8,12 @@ Header (grlc-style YAML after ``#+ ``)::
     #+   status: {type: literal, lang: zh, required: false, description: 状态 / status, example: 已发布}
     #+   concept: {type: iri, required: true, description: a subject concept, example: https://w3id.org/tanbiao/concept/cement}
 
-Parameters are bound as RDF terms through a trailing ``VALUES`` clause (never by editing the query text), so
-the same mechanism works on the embedded store and on any remote SPARQL 1.1 endpoint. An optional parameter
-that is not given stays unbound.
+Parameters are bound as RDF terms through a ``VALUES`` block added as the last element of the query's WHERE
+group (never by pasting values into the query text), so the same mechanism works on the embedded store and on
+any remote SPARQL 1.1 endpoint. (Not a trailing ``VALUES`` after the query: Virtuoso ignores that in some
+queries, fails on it in others and refuses it on CONSTRUCT — docs/endpoint.md.) For a query that groups, a
+parameter must be a GROUP BY key, which a test checks; then the two placements give the same answers. An
+optional parameter that is not given stays unbound.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import yaml
 
 from tanbiao.errors import CatalogueError
 from tanbiao.loaders.resources import query_dir
-from tanbiao.sparqltext import query_form
+from tanbiao.sparqltext import query_form, where_group_end
 
 __all__ = ["CatalogueError", "Param", "Query", "catalogue", "bind", "load_query"]
 
@@ -126,7 +129,8 @@ def as_of(select) -> str | None:
 
 
 def bind(query: Query, values: dict[str, str]) -> str:
-    """The query text with the given parameter values bound as RDF terms (trailing VALUES clause)."""
+    """The query text with the given parameter values bound as RDF terms (a VALUES block at the end of the
+    WHERE group)."""
     known = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(known))
     if unknown:
@@ -140,4 +144,9 @@ def bind(query: Query, values: dict[str, str]) -> str:
         return query.text
     names = list(given)
     terms = " ".join(str(known[n].term(given[n])) for n in names)
-    return f"{query.text.rstrip()}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
+    try:
+        end = where_group_end(query.text)
+    except ValueError:
+        raise CatalogueError(f"'{query.name}' has no WHERE group to bind its parameters in") from None
+    block = f"  VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
+    return query.text[:end] + block + query.text[end:]
