@@ -115,7 +115,8 @@ def validate(data: Graph, shapes: Graph | None = None) -> Validation:
     for r in report.subjects(RDF.type, SH.ValidationResult):
         _tag_messages(report, r, shapes)
         focus = report.value(r, SH.focusNode)
-        severity = SEVERITIES.get(report.value(r, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+        level = report.value(r, SH.resultSeverity)
+        severity = SEVERITIES.get(level, "Violation") if isinstance(level, URIRef) else "Violation"
         path = report.value(r, SH.resultPath)
         results.append(Result(
             severity=severity,
