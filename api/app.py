@@ -19,6 +19,7 @@ from tanbiao.errors import TanbiaoError
 
 from .backends import Backend, make_backend
 from .config import Settings, settings_from_env
+from .limits import Limits
 from .models import Health
 from .routers import catalogue, gaps, pages, sparql, standards
 from .routers.editor import mount_editor
@@ -31,8 +32,8 @@ async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TanbiaoError)
     message = "\n".join([str(exc), *exc.details])
     if request.url.path.startswith("/sparql"):
-        return PlainTextResponse(message + "\n", status_code=exc.http_status)
-    return JSONResponse({"detail": message}, status_code=exc.http_status)
+        return PlainTextResponse(message + "\n", status_code=exc.http_status, headers=exc.headers)
+    return JSONResponse({"detail": message}, status_code=exc.http_status, headers=exc.headers)
 
 
 def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     )
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type"])
+    app.add_middleware(Limits, max_url_bytes=settings.max_url_bytes, max_body_bytes=settings.max_body_bytes,
+                       body_timeout=settings.header_timeout)  # added last: the outermost layer
     app.add_exception_handler(TanbiaoError, _error)
     app.add_exception_handler(404, pages.not_found_handler)
 
