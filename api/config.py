@@ -33,6 +33,7 @@ class Settings:
     max_body_bytes: int = 1_000_000  # request bodies (413)
     max_url_bytes: int = 8192  # path + query string (414)
     max_query_bytes: int = 65536  # SPARQL text of one query or update (413)
+    max_connections: int = 512  # open connections + requests in progress; beyond: 503
     header_timeout: float = 10.0  # seconds a client may take to send its request headers, or pause in a body
     whatif_max_rows: int = 200  # proposals per what-if request
     whatif_timeout: float = 60.0  # seconds
@@ -62,4 +63,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         max_body_bytes=int(env.get("TANBIAO_MAX_BODY_BYTES", s.max_body_bytes)),
         max_query_bytes=int(env.get("TANBIAO_MAX_QUERY_BYTES", s.max_query_bytes)),
         whatif_max_rows=int(env.get("TANBIAO_WHATIF_MAX_ROWS", s.whatif_max_rows)),
+        header_timeout=float(env.get("TANBIAO_HEADER_TIMEOUT", s.header_timeout)),
+        queue_wait=float(env.get("TANBIAO_QUEUE_WAIT", s.queue_wait)),
+        light_seconds=float(env.get("TANBIAO_LIGHT_SECONDS", s.light_seconds)),
+        max_connections=int(env.get("TANBIAO_MAX_CONNECTIONS", s.max_connections)),
     )

@@ -165,6 +165,11 @@ def check_job(_store, text: str, kind: str, base: str | None) -> dict:
     return remote_calls(text, kind, base)
 
 
+def call_job(_store, fn: Callable, *args: Any) -> Any:
+    """``fn(*args)`` in a worker (a module-level function: it is sent by reference)."""
+    return fn(*args)
+
+
 def graphs_job(store) -> dict[str, int]:
     q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     return {sol["g"].value: int(sol["n"].value) for sol in store.query(q)}
