@@ -35,6 +35,7 @@ from ..targets import find_targets
 from ..text import Line, ParseReport, is_blank, join_paragraphs, read_lines
 from .appendix1 import SECTION_APPENDIX1, infer_series, read_standards
 from .appendix2 import SECTION_APPENDIX2, read_directions
+from .completeness import check_complete
 from .framework import SECTION_FRAMEWORK, SUB_HEADING, TOP_HEADING, read_framework, read_metadata
 from .rdf import to_graph
 from .records import Direction, FrameworkNode, Guide, Item, Series, StandardRow
@@ -79,6 +80,7 @@ def parse(path: str | Path, curated: Curated | None = None) -> Guide:
     guide.report.count("target", len(guide.targets))
     if not guide.categories and not guide.standards:
         raise SourceError(f"{path}: not a {KIND} of this kind — no {LOOKS_FOR} found")
+    check_complete(lines, guide)
     return guide
 
 
