@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -127,9 +128,11 @@ def _write(ctx: BuildContext, tmp: Path, summary: dict, t_start: float) -> None:
 
 def _disk_error(exc: OSError, where: Path) -> str:
     path = exc.filename or where
+    found = re.search(r"os error (\d+)", str(exc))  # pyoxigraph's errors carry the code in their text
+    code = exc.errno or (int(found.group(1)) if found else 0)
     reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
               errno.EACCES: "permission denied", errno.EDQUOT: "the disk quota is exhausted"}.get(
-        exc.errno or 0, exc.strerror or str(exc))
+        code, exc.strerror or str(exc))
     return f"cannot write the build to {path}: {reason}; the previous build is unchanged"
 
 
