@@ -17,6 +17,7 @@ from tanbiao.loaders.resources import ontology_version
 
 from tanbiao.errors import TanbiaoError
 
+from . import openapi
 from .backends import Backend, make_backend
 from .config import Settings, settings_from_env
 from .limits import Limits
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         app.include_router(router)
     mount_editor(app)
     app.include_router(pages.router)  # last: its routes catch every path under the IRI roots
+    openapi.install(app)
     return app

@@ -94,9 +94,9 @@ class EmbeddedBackend:
         pool = self.federation if req.federated and self.federation is not None else self.pool
         return pool.run(query_job, req, store=self.served.get())
 
-    def check(self, text: str, kind: str, base: str | None) -> dict:
+    def check(self, text: str, kind: str, base: str | None, timeout: float | None = None) -> dict:
         """rdflib's view of the remote calls of ``text`` (``gate.remote_calls``), in a sandboxed worker."""
-        return self.pool.run(check_job, text, kind, base, store=self.served.get())
+        return self.pool.run(check_job, text, kind, base, store=self.served.get(), timeout=timeout)
 
     def update(self, text: str, using: tuple[str, ...], using_named: tuple[str, ...], base_iri: str) -> None:
         version = self.served.get()

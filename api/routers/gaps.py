@@ -53,7 +53,19 @@ async def gaps(request: Request, direction: str | None = None, aspect: str | Non
     return Response(render(rows, summ, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-@router.post("/api/gaps/what-if", response_model=WhatIfResult,
+def _proposals_schema() -> dict:
+    from tanbiao.loaders import updates
+    from tanbiao.loaders.base import curated
+
+    fields = {c: {"type": "string"} for c in updates.COLUMNS}
+    fields["status"] = {"type": "string", "enum": sorted(curated().vocab.statuses)}
+    fields["number"] = {"type": "string", "pattern": r"^GB/T 9[0-9]{4}-20[0-9]{2}$", "example": "GB/T 99001-2099"}
+    row = {"type": "object", "properties": fields, "required": ["number", "status"], "additionalProperties": False}
+    return {"content": {"application/json": {"schema": {"type": "array", "items": row, "minItems": 1}},
+                        "text/csv": {"schema": {"type": "string"}}}}
+
+
+@router.post("/api/gaps/what-if", response_model=WhatIfResult, openapi_extra={"requestBody": _proposals_schema()},
              summary="Which items would change verdict with proposed standards",
              description="Body: a JSON list of proposals, or CSV (`Content-Type: text/csv`) in the update-file "
                          "format — number, title, status, position (sub-category notation or label), subjects "

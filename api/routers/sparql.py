@@ -68,10 +68,29 @@ async def sparql(request: Request) -> Response:
     return await _query(request, svc, queries[0], params)
 
 
+_PARAMS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "a SPARQL query (without it: the service description)"},
+    {"name": "default-graph-uri", "in": "query", "required": False, "schema": {"type": "string", "format": "iri"}},
+    {"name": "named-graph-uri", "in": "query", "required": False, "schema": {"type": "string", "format": "iri"}},
+    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"}},
+]
+_BODY = {"content": {
+    "application/sparql-query": {"schema": {"type": "string"}},
+    "application/sparql-update": {"schema": {"type": "string"}},
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+        "query": {"type": "string"}, "update": {"type": "string"}}}},
+}}
 for _method in ("GET", "POST"):
     router.add_api_route("/sparql", sparql, methods=[_method], name="sparql",
                          operation_id=f"sparql_{_method.lower()}",
-                         summary=f"SPARQL 1.1 Protocol endpoint ({_method}; updates with the admin token)")
+                         summary=f"SPARQL 1.1 Protocol endpoint ({_method}; updates with the admin token)",
+                         openapi_extra={"parameters": _PARAMS, **({"requestBody": _BODY} if _method == "POST" else {})})
+
+
+@router.options("/sparql", include_in_schema=False)
+async def sparql_options() -> Response:
+    return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
 
 
 def _iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
