@@ -92,7 +92,7 @@ class EmbeddedBackend:
 
     def query(self, req: QueryRequest) -> QueryResult:
         pool = self.federation if req.federated and self.federation is not None else self.pool
-        return pool.run(query_job, req, store=self.served.get())
+        return pool.run(query_job, req, store=self.served.get(), fingerprint=req.query)
 
     def check(self, text: str, kind: str, base: str | None, timeout: float | None = None) -> dict:
         """rdflib's view of the remote calls of ``text`` (``gate.remote_calls``), in a sandboxed worker."""

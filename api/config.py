@@ -26,7 +26,7 @@ class Settings:
     max_result_bytes: int = 50_000_000  # a serialised result larger than this is refused
     workers: int = 4  # query worker processes (embedded backend)
     heavy_workers: int = 2  # of which at most this many run queries longer than light_seconds at once
-    light_seconds: float = 1.0  # a query running longer is "heavy" (its worker's CPU priority drops)
+    light_seconds: float = 0.5  # a query running longer is "heavy" (its worker's CPU priority drops)
     queue_wait: float = 10.0  # seconds a request may wait for a free worker before 503 + Retry-After
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)  # SERVICE endpoints allowed (full IRIs)
     base_url: str = ""  # the public base of this server (default: the address the server listens on)

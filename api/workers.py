@@ -24,6 +24,7 @@ import os
 import signal
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -273,44 +274,68 @@ class QueryPool:
         self.busy: set[_Worker] = set()
         self.starting = 0
         self.heavy_now = 0
+        self.known_heavy: OrderedDict[str, None] = OrderedDict()  # fingerprints of jobs that ran long lately
         self.closed = False
         for _ in range(self.size if store is not None else 0):
             self.idle.append(_Worker(store, sandbox))
 
     # -- acquiring a worker for a store version ------------------------------------------------------------
-    def _acquire(self, store: Any, deadline: float, ctl: Control) -> _Worker:
+    def _acquire(self, store: Any, deadline: float, ctl: Control, heavy: bool = False) -> _Worker:
+        """A worker for ``store``. A job known to run long first waits for a heavy slot (and holds it), so it
+        never takes the capacity light queries need."""
         give_up = min(deadline, time.monotonic() + self.max_wait)
-        victim = None
+        victim, reserved = None, False
         with self.cond:
-            while True:
-                if self.closed:
-                    raise Unavailable("the server is shutting down")
-                if ctl.cancel.is_set():
-                    raise Cancelled()
-                mine = next((w for w in self.idle if w.store == store and w.process.is_alive()), None)
-                if mine is not None:
-                    self.idle.remove(mine)
-                    self.busy.add(mine)
-                    return mine
-                total = len(self.idle) + len(self.busy) + self.starting
-                if total < self.size or self.idle:
-                    if total >= self.size:
-                        victim = self.idle.pop(0)  # an idle worker of an older version (or a dead one)
-                    self.starting += 1
-                    break
-                remaining = give_up - time.monotonic()
-                if remaining <= 0:
-                    raise Busy(f"all {self.size} query workers are busy; try again in a moment")
-                self.cond.wait(min(remaining, 0.25))
+            try:
+                while True:
+                    if self.closed:
+                        raise Unavailable("the server is shutting down")
+                    if ctl.cancel.is_set():
+                        raise Cancelled()
+                    remaining = give_up - time.monotonic()
+                    if heavy and not reserved:
+                        if self.heavy_now < self.heavy:
+                            self.heavy_now += 1
+                            reserved = True
+                        elif remaining <= 0:
+                            raise Busy(f"this query ran long before and the server is already running its limit "
+                                       f"of {self.heavy} long queries; try again in a moment")
+                        else:
+                            self.cond.wait(min(remaining, 0.25))
+                            continue
+                    mine = next((w for w in self.idle if w.store == store and w.process.is_alive()), None)
+                    if mine is not None:
+                        self.idle.remove(mine)
+                        self.busy.add(mine)
+                        mine.heavy = reserved
+                        return mine
+                    total = len(self.idle) + len(self.busy) + self.starting
+                    if total < self.size or self.idle:
+                        if total >= self.size:
+                            victim = self.idle.pop(0)  # an idle worker of an older version (or a dead one)
+                        self.starting += 1
+                        break
+                    if remaining <= 0:
+                        raise Busy(f"all {self.size} query workers are busy; try again in a moment")
+                    self.cond.wait(min(remaining, 0.25))
+            except BaseException:
+                if reserved:
+                    self.heavy_now -= 1
+                raise
         if victim is not None:
             victim.stop()
         try:
             w = _Worker(store, self.sandbox)
-        finally:
+        except BaseException:
             with self.cond:
                 self.starting -= 1
+                if reserved:
+                    self.heavy_now -= 1
+            raise
         with self.cond:
+            self.starting -= 1
             self.busy.add(w)
+        w.heavy = reserved
         return w
 
     def _release(self, w: _Worker, keep: bool) -> None:
@@ -326,8 +351,13 @@ class QueryPool:
         if not keep:
             w.stop()
 
-    def _promote(self, w: _Worker) -> bool:
+    def _promote(self, w: _Worker, fingerprint: str | None = None) -> bool:
         with self.cond:
+            if fingerprint is not None:
+                self.known_heavy[fingerprint] = None
+                self.known_heavy.move_to_end(fingerprint)
+                while len(self.known_heavy) > 1024:
+                    self.known_heavy.popitem(last=False)
             if self.heavy_now >= self.heavy:
                 return False
             self.heavy_now += 1
@@ -336,14 +366,22 @@ class QueryPool:
         return True
 
     # -- running a job ----------------------------------------------------------------------------------------
-    def run(self, fn: Callable, *args: Any, store: Any = None, timeout: float | None = None) -> Any:
+    def run(self, fn: Callable, *args: Any, store: Any = None, timeout: float | None = None,
+            fingerprint: str | None = None) -> Any:
+        """``fn(store, *args)`` in a worker. ``fingerprint``: what identifies the job (a query's text) so that a
+        job that ran long is treated as heavy from the start next time."""
         ctl = _control()
         limit = self.timeout if timeout is None else timeout
         deadline = ctl.arrival + limit
-        w = self._acquire(store, deadline, ctl)
+        with self.cond:
+            known = fingerprint is not None and fingerprint in self.known_heavy
+        w = self._acquire(store, deadline, ctl, heavy=known)
+        if known:
+            w.renice(19)
         keep = False
         try:
-            result = _wait(w, fn, args, deadline, limit, ctl, self.light_seconds, self._promote)
+            result = _wait(w, fn, args, deadline, limit, ctl, self.light_seconds,
+                           lambda w: self._promote(w, fingerprint))
             keep = True
             return result
         finally:
