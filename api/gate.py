@@ -188,7 +188,7 @@ def _rdflib_calls(text: str, kind: str, base: str | None) -> dict:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    state = {"base": base, "prefixes": {}}
+    state: dict[str, Any] = {"base": base, "prefixes": {}}
 
     def prologue(decls) -> None:
         for d in decls or []:
@@ -228,7 +228,7 @@ def _rdflib_calls(text: str, kind: str, base: str | None) -> dict:
 
     names = ("ServiceGraphPattern", "Load")
     if kind == "query":
-        tree = parseQuery(text)
+        tree: Any = parseQuery(text)
         prologue(tree[0])
         tree[1] = traverse(tree[1], visitPost=visit)
         requests: Any = tree[1]

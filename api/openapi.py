@@ -29,7 +29,7 @@ _SPARQL_ERRORS = {"401": "Updates need the admin token", "403": "Refused by poli
                   "502": "A remote endpoint named in SERVICE failed"}
 _JSON_ERROR = {"application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}}
 _TEXT = {"text/plain": {"schema": {"type": "string"}}}
-_ANY = {"schema": {}}
+_ANY: dict[str, dict] = {"schema": {}}
 
 
 def _media(*types: str) -> dict:

@@ -57,7 +57,7 @@ def _proposals_schema() -> dict:
     from tanbiao.loaders import updates
     from tanbiao.loaders.base import curated
 
-    fields = {c: {"type": "string"} for c in updates.COLUMNS}
+    fields: dict[str, dict] = {c: {"type": "string"} for c in updates.COLUMNS}
     fields["status"] = {"type": "string", "enum": sorted(curated().vocab.statuses)}
     fields["number"] = {"type": "string", "pattern": r"^GB/T 9[0-9]{4}-20[0-9]{2}$", "example": "GB/T 99001-2099"}
     row = {"type": "object", "properties": fields, "required": ["number", "status"], "additionalProperties": False}
