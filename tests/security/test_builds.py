@@ -110,7 +110,10 @@ def test_hermit_dies_with_a_killed_build(tmp_path):
         time.sleep(0.1)
     if java is None:
         pytest.fail("the build never started HermiT")
+    java.suspend()  # stopped, it cannot finish on its own: only the kernel's parent-death signal can end it
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     gone, alive = psutil.wait_procs([java], timeout=30)
-    assert gone and not alive
+    for p in alive:
+        p.kill()
+    assert gone and not alive, "HermiT's Java outlived the killed build"
