@@ -18,7 +18,7 @@ from tanbiao.sparqltext import add_using
 from .. import negotiation as neg
 from ..service import Service, service
 from ..servicedesc import service_description
-from ..workers import QueryRequest
+from ..workers import QueryRequest, QueryResult
 
 __all__ = ["router"]
 
@@ -110,23 +110,27 @@ def _iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
 
 async def _query(request: Request, svc: Service, text: str, params: list[tuple[str, str]]) -> Response:
     default_graphs, named_graphs = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
-    decision = await run_in_threadpool(svc.gate, text, False, request)
-    form = decision.census.form or "SELECT"
-    offered = neg.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else (neg.BOOLEAN if form == "ASK" else neg.RESULTS)
-    default = "turtle" if offered is neg.GRAPHS else "json"
-    fmt, _media = neg.choose(request.headers.get("accept"), offered, default, request.query_params.get("format"))
-    req = QueryRequest(
-        text,
-        results_format=fmt if offered is not neg.GRAPHS else "json",
-        graph_format=fmt if offered is neg.GRAPHS else "turtle",
-        default_graphs=default_graphs,
-        named_graphs=named_graphs,
-        base_iri=svc.base_url(request) + "/sparql",
-        max_bytes=svc.settings.max_result_bytes,
-        own_dataset=decision.census.from_clause,
-        federated=decision.federated,
-    )
-    res = await svc.run(req)
+    accept, override = request.headers.get("accept"), request.query_params.get("format")
+    base = svc.base_url(request) + "/sparql"
+
+    def run() -> QueryResult:  # one hop to a worker thread: the gate, then the query in its worker process
+        decision = svc.gate(text, False, request)
+        form = decision.census.form or "SELECT"
+        offered = neg.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else (neg.BOOLEAN if form == "ASK" else neg.RESULTS)
+        fmt, _media = neg.choose(accept, offered, "turtle" if offered is neg.GRAPHS else "json", override)
+        return svc.backend.query(QueryRequest(
+            text,
+            results_format=fmt if offered is not neg.GRAPHS else "json",
+            graph_format=fmt if offered is neg.GRAPHS else "turtle",
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base,
+            max_bytes=svc.settings.max_result_bytes,
+            own_dataset=decision.census.from_clause,
+            federated=decision.federated,
+        ))
+
+    res = await run_in_threadpool(run)
     if res.status != 200:
         return _error(res.status, res.body.decode("utf-8", "replace"))
     media = neg.CANONICAL[res.format]
