@@ -18,9 +18,11 @@ from tanbiao.loaders.resources import ontology_version
 
 from tanbiao.errors import TanbiaoError
 
+from . import openapi
 from .backends import Backend, make_backend
 from .config import Settings, settings_from_env
 from .httpcache import HttpCache
+from .limits import Limits
 from .models import Health
 from .routers import catalogue, docs, gaps, pages, search, site, sparql, standards
 from .routers.editor import mount_editor
@@ -33,8 +35,8 @@ async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TanbiaoError)
     message = "\n".join([str(exc), *exc.details])
     if request.url.path.startswith("/sparql"):
-        return PlainTextResponse(message + "\n", status_code=exc.http_status)
-    return JSONResponse({"detail": message}, status_code=exc.http_status)
+        return PlainTextResponse(message + "\n", status_code=exc.http_status, headers=exc.headers)
+    return JSONResponse({"detail": message}, status_code=exc.http_status, headers=exc.headers)
 
 
 def data_modified(app: FastAPI, settings: Settings) -> float:
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "ETag", "Last-Modified"])
+    app.add_middleware(Limits, max_url_bytes=settings.max_url_bytes, max_body_bytes=settings.max_body_bytes,
+                       body_timeout=settings.header_timeout)  # added last: the outermost layer
     app.add_exception_handler(TanbiaoError, _error)
     app.add_exception_handler(404, pages.not_found_handler)
 
@@ -76,4 +80,5 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         app.include_router(router)
     mount_editor(app)
     app.include_router(pages.router)  # last: its routes catch every path under the IRI roots
+    openapi.install(app)
     return app

@@ -1,15 +1,14 @@
 """Store backends behind the API: the embedded on-disk pyoxigraph store (default) or any SPARQL 1.1 endpoint.
 
 Both answer the same ``QueryRequest`` with a serialised ``QueryResult``, so ``/sparql``, ``/api/…`` and the
-catalogue give the same answers whichever backend serves them. The embedded backend keeps its store in
-``data/store/`` and reloads it from ``data/build/tanbiao.trig`` whenever the build changed.
+catalogue give the same answers whichever backend serves them. The embedded backend keeps one store per build
+version in ``data/store/`` and switches to a new build while it runs (``stores.py``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
+import logging
 from pathlib import Path
 from typing import Protocol
 
@@ -18,12 +17,16 @@ import pyoxigraph as ox
 from tanbiao.errors import Unavailable, UpdateError
 from tanbiao.sparqltext import has_from_clause, query_form
 
+from . import sandbox
 from .config import Settings
 from .negotiation import CANONICAL
-from .workers import QueryPool, QueryRequest, QueryResult, execute
+from .stores import Fixed, Served, Version
+from .workers import QueryPool, QueryRequest, QueryResult, check_job, execute, graphs_job, query_job, update_job
 
 __all__ = ["Backend", "EmbeddedBackend", "RemoteBackend", "UpdateError", "make_backend", "rows_from_json",
-           "prepare_store", "standard_results_json"]
+           "standard_results_json"]
+
+log = logging.getLogger("tanbiao.backends")
 
 
 class Backend(Protocol):
@@ -80,71 +83,57 @@ def standard_results_json(body: bytes) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-def _build_id(build_dir: Path) -> str:
-    trig = build_dir / "tanbiao.trig"
-    if not trig.is_file():
-        raise Unavailable(f"no build in {build_dir}/ (missing tanbiao.trig) — run `tanbiao build` first")
-    return hashlib.sha256(trig.read_bytes()).hexdigest()
-
-
-def prepare_store(build_dir: Path, store_dir: Path) -> bool:
-    """Make ``store_dir`` hold exactly the build; returns True when it was (re)loaded."""
-    build_id = _build_id(build_dir)
-    marker = store_dir / "tanbiao-build-id"
-    if marker.is_file() and marker.read_text().strip() == build_id:
-        return False
-    tmp = store_dir.with_name(store_dir.name + ".loading")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    store = ox.Store(str(tmp))
-    store.bulk_load(path=str(build_dir / "tanbiao.trig"), format=ox.RdfFormat.TRIG)
-    store.flush()
-    del store
-    (tmp / "tanbiao-build-id").write_text(build_id)
-    if store_dir.exists():
-        shutil.rmtree(store_dir)
-    tmp.rename(store_dir)
-    return True
-
-
 class EmbeddedBackend:
+    """On-disk pyoxigraph store versions (``stores.py``) queried by sandboxed worker processes (``workers.py``)."""
+
     name = "embedded"
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.store_dir = Path(settings.store_dir)
+        self.no_network = sandbox.available()  # '' when the workers can be sealed off from the network
         if Path(settings.build_dir, "tanbiao.trig").is_file():
-            prepare_store(Path(settings.build_dir), self.store_dir)
-        elif not self.store_dir.is_dir():
-            raise Unavailable(f"no build in {settings.build_dir}/ and no store in {self.store_dir}/ — "
-                                    "run `tanbiao build` first")
-        self.pool = QueryPool(self.store_dir, settings.workers, settings.query_timeout)
+            self.served: Served | Fixed = Served(Path(settings.build_dir), Path(settings.store_dir))
+        elif Path(settings.store_dir).is_dir():
+            self.served = Fixed(Version(Path(settings.build_dir), Path(settings.store_dir), "store"))
+        else:
+            raise Unavailable(f"no build in {settings.build_dir}/ and no store in {settings.store_dir}/ — "
+                              "run `tanbiao build` first")
+        sealed = not self.no_network
+        common = {"timeout": settings.query_timeout, "light_seconds": settings.light_seconds,
+                  "max_wait": settings.queue_wait}
+        self.pool = QueryPool(settings.workers, heavy=settings.heavy_workers, sandbox=sealed,
+                              store=self.served.get(), **common)
+        self.federation = QueryPool(2, heavy=2, sandbox=False, **common) if settings.service_allowlist else None
+        self.writer = QueryPool(1, heavy=1, sandbox=sealed, **common)
+
+    @property
+    def sealed(self) -> bool:
+        return not self.no_network
+
+    def build_dir(self) -> Path:
+        return self.served.get().build_dir
 
     def query(self, req: QueryRequest) -> QueryResult:
-        return self.pool.run(req)
+        pool = self.federation if req.federated and self.federation is not None else self.pool
+        return pool.run(query_job, req, store=self.served.get(), fingerprint=req.query)
+
+    def check(self, text: str, kind: str, base: str | None, timeout: float | None = None) -> dict:
+        """rdflib's view of the remote calls of ``text`` (``gate.remote_calls``), in a sandboxed worker."""
+        return self.pool.run(check_job, text, kind, base, store=self.served.get(), timeout=timeout)
 
     def update(self, text: str, using: tuple[str, ...], using_named: tuple[str, ...], base_iri: str) -> None:
-        store = ox.Store(str(self.store_dir))
-        try:
-            store.update(text, base_iri=base_iri)
-            store.flush()
-        except SyntaxError as exc:
-            raise UpdateError(f"SPARQL update syntax error: {exc}") from None
-        except (OSError, ValueError) as exc:
-            raise UpdateError(f"SPARQL update error: {exc}") from None
-        finally:
-            del store
-        self.pool.reload()
+        version = self.served.get()
+        self.writer.run(update_job, str(version.store_dir), text, base_iri)
+        self.served.updated()
 
     def graphs(self) -> dict[str, int]:
-        store = ox.Store.read_only(str(self.store_dir))
-        q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        res = store.query(q)
-        assert isinstance(res, ox.QuerySolutions)
-        return {sol["g"].value: int(sol["n"].value) for sol in res}
+        return self.pool.run(graphs_job, store=self.served.get())
 
     def close(self) -> None:
-        self.pool.close()
+        for pool in (self.pool, self.federation, self.writer):
+            if pool is not None:
+                pool.close()
+        self.served.close()
 
 
 class RemoteBackend:
@@ -208,13 +197,17 @@ class RemoteBackend:
         try:
             response = w.query().response
             body = response.read(req.max_bytes + 1)
-        except SPARQLWrapperException as exc:
-            return QueryResult(400, "error", "text", f"SPARQL error from the endpoint: {exc}".encode())
+        except SPARQLWrapperException as exc:  # its message quotes the endpoint's body: logged, never returned
+            log.warning("the SPARQL endpoint refused a query: %s", exc)
+            return QueryResult(400, "error", "text", b"the SPARQL endpoint refused the query (bad syntax or "
+                                                     b"unsupported feature); details are in the server log")
         except HTTPError as exc:
+            log.warning("the SPARQL endpoint answered %s: %r", exc.code, exc.read()[:500])
             return QueryResult(400 if exc.code < 500 else 502, "error", "text",
-                               f"the endpoint answered {exc.code}: {exc.read()[:500]!r}".encode())
+                               f"the SPARQL endpoint answered HTTP {exc.code}; details are in the server log".encode())
         except (URLError, TimeoutError, OSError) as exc:
-            return QueryResult(503, "error", "text", f"the endpoint did not answer: {exc}".encode())
+            log.warning("the SPARQL endpoint did not answer: %s", exc)
+            return QueryResult(503, "error", "text", b"the SPARQL endpoint did not answer")
         max_rows = response.headers.get("X-SPARQL-MaxRows")
         if max_rows:
             return QueryResult(502, "error", "text", f"the endpoint cut the result short at {max_rows} rows "
@@ -223,7 +216,9 @@ class RemoteBackend:
             try:
                 body = _from_wire(body, wire, fmt)
             except (SyntaxError, ValueError) as exc:
-                return QueryResult(502, "error", "text", f"the endpoint's answer does not parse: {exc}".encode())
+                log.warning("the SPARQL endpoint's answer does not parse: %s", exc)
+                return QueryResult(502, "error", "text", b"the SPARQL endpoint's answer does not parse; details "
+                                                         b"are in the server log")
         if len(body) > req.max_bytes:
             return QueryResult(413, "error", "text",
                                f"the result is larger than the limit of {req.max_bytes} bytes".encode())
@@ -242,7 +237,8 @@ class RemoteBackend:
         try:
             w.query()
         except (SPARQLWrapperException, OSError) as exc:
-            raise UpdateError(f"the endpoint refused the update: {exc}") from None
+            log.warning("the SPARQL endpoint refused an update: %s", exc)
+            raise UpdateError("the SPARQL endpoint refused the update; details are in the server log") from None
 
     def graphs(self) -> dict[str, int]:
         q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"

@@ -66,15 +66,15 @@ else:
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import Response
     from starlette.routing import Route
-    from tanbiao.api.backends import prepare_store
-    from tanbiao.api.workers import QueryPool, QueryRequest
-    prepare_store(build, store)
-    pool = QueryPool(store, 2) if mode == "bare-pool" else None
+    from tanbiao.api.stores import store_version
+    from tanbiao.api.workers import QueryPool, QueryRequest, query_job
+    version = store_version(build, store, {})
+    pool = QueryPool(2) if mode == "bare-pool" else None
     async def sparql(request):
         text = (await request.body()).decode()
         if pool is None:
             return Response(b'{"head":{"vars":[]},"results":{"bindings":[]}}', media_type="application/json")
-        res = await run_in_threadpool(pool.run, QueryRequest(text))
+        res = await run_in_threadpool(lambda: pool.run(query_job, QueryRequest(text), store=version))
         return Response(res.body, media_type="application/sparql-results+json")
     async def health(request):
         return Response(b"ok")
@@ -93,17 +93,18 @@ def p50(fn, runs: int) -> float:
     return statistics.median(times)
 
 
-def in_process(store_dir: Path, queries: dict, runs: int) -> dict[str, dict[str, float]]:
+def in_process(version, queries: dict, runs: int) -> dict[str, dict[str, float]]:
     import pyoxigraph as ox
-    from tanbiao.api.workers import QueryPool, QueryRequest, execute
+    from tanbiao.api.workers import QueryPool, QueryRequest, execute, query_job
 
-    store = ox.Store.read_only(str(store_dir))
+    store = ox.Store.read_only(str(version.store_dir))
     out = {"execute": {n: p50(lambda t=t: execute(store, QueryRequest(t)), runs) for n, (_, t) in queries.items()}}
-    pool = QueryPool(store_dir, 2)  # after the figures above: its workers start (import, open the store) now
+    pool = QueryPool(2)  # after the figures above: its workers start (import, open the store) now
     try:
         for _ in range(20):
-            pool.run(QueryRequest(SMALL["ask"][1]))
-        out["pool"] = {n: p50(lambda t=t: pool.run(QueryRequest(t)), runs) for n, (_, t) in queries.items()}
+            pool.run(query_job, QueryRequest(SMALL["ask"][1]), store=version)
+        out["pool"] = {n: p50(lambda t=t: pool.run(query_job, QueryRequest(t), store=version), runs)
+                       for n, (_, t) in queries.items()}
     finally:
         pool.close()
     return out
@@ -172,12 +173,12 @@ def run_factor(factor: int, src: Path, work: Path, args) -> dict:
     build.mkdir(parents=True)
     scale(src, factor, build / "tanbiao.trig")
     store_dir = work / f"x{factor}" / "store"
-    from tanbiao.api.backends import prepare_store
+    from tanbiao.api.stores import store_version
 
-    prepare_store(build, store_dir)
+    version = store_version(build, store_dir, {})
     queries = {**SMALL, **LARGE}
-    res: dict = {"factor": factor, "latency": in_process(store_dir, queries, args.runs), "throughput": {}}
-    res["triples"] = len(ox.Store.read_only(str(store_dir)))
+    res: dict = {"factor": factor, "latency": in_process(version, queries, args.runs), "throughput": {}}
+    res["triples"] = len(ox.Store.read_only(str(version.store_dir)))
     catalogue = catalogue_queries()
     small = [(n, f, t) for n, (f, t) in SMALL.items()]
     modes = (("http floor", "bare"), ("http + pool", "bare-pool"), ("endpoint, no CORS", "endpoint-no-cors"),

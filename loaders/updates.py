@@ -15,10 +15,12 @@ the guide listed (``queries/build/current-status.rq``).
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
@@ -45,6 +47,9 @@ COLUMNS = ("number", "title", "status", "issued", "effective", "issuer", "replac
            "subjects", "notes")
 REQUIRED = ("number", "status")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# cells starting with = + - @ are data here (the exports neutralise them); control characters are not
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_RECORDS = 5000
 
 
 @dataclass
@@ -78,22 +83,29 @@ def detect(lines: list[Line]) -> int:
 
 
 def parse(path: str | Path, curated: Curated | None = None, text: str | None = None) -> Updates:
-    """Parse an update file (or ``text`` in the same CSV format, reported under ``path``)."""
-    curated = curated or shipped_curated()
-    vocab, lex = curated.vocab, curated.lexicon
+    """Parse an update file (or ``text`` in the same CSV format, reported under ``path``), streaming: at most
+    ``MAX_RECORDS`` rows are read, so a huge file is refused quickly and in bounded memory."""
     path = Path(path)
-    if text is None:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise SourceError(f"{path}: no such file") from None
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"{path}: not valid UTF-8 ({exc.reason})") from None
+    if text is not None:
+        return _parse(path, io.StringIO(text), curated or shipped_curated())
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return _parse(path, f, curated or shipped_curated())
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not valid UTF-8 ({exc.reason})") from None
+
+
+def _parse(path: Path, stream: IO[str], curated: Curated) -> Updates:
+    vocab, lex = curated.vocab, curated.lexicon
     updates = Updates(str(path), report=ParseReport(str(path)))
     rep = updates.report
-    lines = text.splitlines()
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(stream)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise SourceError(f"{path}:1: not a CSV file ({exc})") from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise SourceError(f"{path}:1: the header lacks the column(s) {', '.join(missing)} "
@@ -101,17 +113,24 @@ def parse(path: str | Path, curated: Curated | None = None, text: str | None = N
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         rep.warning(1, f"unknown column(s) ignored: {', '.join(unknown)}")
-    for raw_row in reader:
+    seen: dict[str, UpdateRow] = {}
+    rows = iter(reader)
+    while True:
+        try:
+            raw_row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise SourceError(f"{path}:{reader.line_num}: {exc}") from None
         line = reader.line_num
+        if len(updates.rows) + len(rep.errors) >= MAX_RECORDS:
+            raise SourceError(f"{path}:{line}: an update file holds at most {MAX_RECORDS} records; split this one")
         row = {k.strip(): (v or "").strip() for k, v in raw_row.items() if k}
-        raw = lines[line - 1] if 0 < line <= len(lines) else ""
+        raw = ",".join(row.get(c, "") for c in header if c)
         if None in raw_row:
             rep.error(line, "row has more cells than the header", raw)
             continue
-        problems = []
-        for name in REQUIRED:
-            if not row.get(name):
-                problems.append(f"empty {name}")
+        problems = _check_row(row, vocab, lex)
         number = replaces = None
         if row.get("number"):
             try:
@@ -123,25 +142,62 @@ def parse(path: str | Path, curated: Curated | None = None, text: str | None = N
                 replaces = parse_number(canonical_number(row["replaces"]))
             except NumberError as exc:
                 problems.append(f"replaces: {exc}")
-        if row.get("status") and vocab.status(row["status"]) is None:
-            problems.append(f"status '{row['status']}' is not one of {'、'.join(vocab.statuses)}")
-        for name in ("issued", "effective"):
-            if row.get(name) and not _DATE.match(row[name]):
-                problems.append(f"{name} '{row[name]}' is not a date (YYYY-MM-DD)")
-        subjects = tuple(s.strip() for s in row.get("subjects", "").split("|") if s.strip())
-        for s in subjects:
-            if s not in lex.concepts and s not in lex.labels:
-                problems.append(f"subject '{s}' is neither a concept id nor a label of data/curated/concepts.csv")
         if problems or number is None:
             rep.error(line, "; ".join(problems), raw)
             continue
-        updates.rows.append(UpdateRow(line, number, row.get("title", ""), row["status"], row.get("issued", ""),
-                                      row.get("effective", ""), row.get("issuer", ""), replaces,
-                                      row.get("position", ""), row.get("source_url", ""), raw, subjects))
+        subjects = tuple(s.strip() for s in row.get("subjects", "").split("|") if s.strip())
+        record = UpdateRow(line, number, row.get("title", ""), row["status"], row.get("issued", ""),
+                           row.get("effective", ""), row.get("issuer", ""), replaces, row.get("position", ""),
+                           row.get("source_url", ""), raw, subjects)
+        clash = _clash(seen.get(number.printed), record)
+        if clash:
+            rep.error(line, clash, raw)
+            continue
+        seen[number.printed] = record
+        updates.rows.append(record)
         rep.count("update record")
     if not updates.rows and not rep.errors:
         rep.warning(None, "the file holds no records")
     return updates
+
+
+def _check_row(row: dict[str, str], vocab, lex) -> list[str]:
+    problems = [f"empty {name}" for name in REQUIRED if not row.get(name)]
+    for name, value in row.items():
+        bad = _CONTROL.search(value)
+        if bad:
+            problems.append(f"{name} contains the control character U+{ord(bad.group()):04X}")
+    if row.get("status") and vocab.status(row["status"]) is None:
+        problems.append(f"status '{row['status']}' is not one of {'、'.join(vocab.statuses)}")
+    dates = {}
+    for name in ("issued", "effective"):
+        if row.get(name):
+            try:
+                if not _DATE.match(row[name]):
+                    raise ValueError
+                dates[name] = datetime.date.fromisoformat(row[name])
+            except ValueError:
+                problems.append(f"{name} '{row[name]}' is not a date (YYYY-MM-DD, a day that exists)")
+    if len(dates) == 2 and dates["effective"] < dates["issued"]:
+        problems.append(f"effective {row['effective']} is before issued {row['issued']}")
+    for s in (s.strip() for s in row.get("subjects", "").split("|")):
+        if s and s not in lex.concepts and s not in lex.labels:
+            problems.append(f"subject '{s}' is neither a concept id nor a label of data/curated/concepts.csv")
+    return problems
+
+
+def _clash(before: UpdateRow | None, row: UpdateRow) -> str:
+    """Why ``row`` cannot follow the earlier record of the same standard (a duplicate or a contradiction)."""
+    if before is None:
+        return ""
+    same = (before.status, before.issued, before.effective, before.title) == (row.status, row.issued, row.effective,
+                                                                               row.title)
+    if same:
+        return f"duplicates line {before.line} ({row.number.printed})"
+    if before.issued == row.issued:
+        return (f"conflicts with line {before.line}: {row.number.printed} is '{before.status}' there and "
+                f"'{row.status}' here for the same issue date '{row.issued or 'none'}'")
+    return ""
 
 
 def describe(updates: Updates) -> dict:

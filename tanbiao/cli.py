@@ -236,10 +236,12 @@ def serve_cmd(
 
     from tanbiao.api.app import create_app
     from tanbiao.api.config import settings_from_env
+    from tanbiao.api.limits import slow_clients
 
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a restart in TIME_WAIT works
         try:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no obstacle
             probe.bind((host, port))
         except OSError as exc:
             raise SourceError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port") \
@@ -255,7 +257,8 @@ def serve_cmd(
     typer.secho(f"tanbiao: home http://{host}:{port}/ · SPARQL endpoint http://{host}:{port}/sparql · "
                 f"editor http://{host}:{port}/editor · "
                 f"API docs http://{host}:{port}/docs ({settings.store} store)", err=True, bold=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.run(application, host=host, port=port, log_level="warning", http=slow_clients(settings.header_timeout),
+                timeout_keep_alive=5, limit_concurrency=settings.max_connections)
 
 
 @command("push")

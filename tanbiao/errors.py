@@ -12,7 +12,7 @@ from __future__ import annotations
 __all__ = [
     "TanbiaoError", "SourceError", "CuratedDataError", "BuildError", "ReasonerUnavailable", "QueryError",
     "CatalogueError", "FilterError", "WhatIfError", "UpdateError", "PushError", "NotFound", "Unavailable",
-    "NotAcceptable", "DatasetConflict",
+    "NotAcceptable", "DatasetConflict", "Forbidden", "TooLarge", "Busy",
 ]
 
 
@@ -21,6 +21,7 @@ class TanbiaoError(Exception):
 
     exit_code = 1
     http_status = 400
+    headers: dict[str, str] = {}  # extra HTTP headers of the response (Retry-After …)
 
     def __init__(self, message: str = "", details: list[str] | None = None):
         super().__init__(message)
@@ -102,3 +103,21 @@ class NotAcceptable(TanbiaoError, ValueError):
 
     exit_code = 2
     http_status = 406
+
+
+class Forbidden(TanbiaoError):
+    """A request this server refuses by policy (a SERVICE or LOAD target not on the allow-list, updates off)."""
+
+    http_status = 403
+
+
+class TooLarge(TanbiaoError):
+    """A request or a result above a configured size limit."""
+
+    http_status = 413
+
+
+class Busy(Unavailable):
+    """Every worker is busy and none came free in time: try again shortly."""
+
+    headers = {"Retry-After": "2"}

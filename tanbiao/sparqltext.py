@@ -1,113 +1,146 @@
-"""Light lexical work on SPARQL text that the engines do not offer: which remote addresses a request would
-contact (SERVICE, LOAD), adding the protocol's ``using-graph-uri`` dataset to an update, whether a query names its
-own dataset (FROM), and where its WHERE group ends (the catalogue binds parameters there).
+"""SPARQL text read the way the engine reads it: a tokenizer that follows pyoxigraph 0.5's lexical rules.
 
-The scanner skips comments, strings and IRIs, so keywords inside them never count.
+What the engines do not offer on their own: the census of a request (its form, its bracket depth, its
+``SERVICE`` / ``LOAD`` keywords, whether it names its own dataset) and adding the protocol's ``using-graph-uri``
+dataset to an update. The rules are oxigraph's, not rdflib's, because oxigraph is what runs the text:
+
+* a ``#`` comment ends at CR *or* LF;
+* ``\\u`` / ``\\U`` escapes are decoded only inside IRIs and strings (never in the rest of the text);
+* local names take the escapes ``\\#``, ``\\'`` … (so ``ex:p\\#`` is one token, not a comment);
+* keywords have no word boundary (``SERVICESILENT<…>`` is SERVICE SILENT), so the census counts SERVICE and LOAD
+  anywhere inside a bare word or a prefix name: it may over-count, never under-count.
+
+This module decides nothing about security on its own: the gate (``tanbiao.api.gate``) cross-checks it with
+rdflib's parser, and the query workers run behind a seccomp boundary (``tanbiao.api.sandbox``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tanbiao.errors import DatasetConflict
+from tanbiao.errors import DatasetConflict, QueryError
 
-__all__ = ["Token", "tokens", "remote_targets", "add_using", "DatasetConflict", "has_dataset_clause", "query_form",
-           "has_from_clause", "where_group_end"]
+__all__ = ["Token", "Census", "tokens", "census", "query_form", "add_using", "DatasetConflict",
+           "has_dataset_clause", "has_from_clause", "where_group_end"]
+
+_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+                  "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_PN_CHARS_U = "_" + _PN_CHARS_BASE
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}][{_PN_CHARS}]*(?:\\.+[{_PN_CHARS}]+)*"
+_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX})*(?:\\.+(?:[{_PN_CHARS}:]|{_PLX})+)*"
+_ECHAR = r"\\[tbnrf\"'\\]"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 
 _TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-      | (?P<pname>[A-Za-z\u00c0-\uffff][\w\u00b7\u00c0-\uffff.-]*?:[\w\u00b7\u00c0-\uffff.:%-]*
-                 |:[\w\u00b7\u00c0-\uffff.:%-]*)
-      | (?P<word>[A-Za-z_]+)
-      | (?P<open>[{])
-      | (?P<close>[}])
-      | (?P<other>\S)
+    rf"""
+    (?P<ws>[ \t\n\r]+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>'''(?:(?:''|')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
+              |\"\"\"(?:(?:\"\"|\")?(?:[^\"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
+              |'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*'
+              |\"(?:[^\"\\\n\r]|{_ECHAR}|{_UCHAR})*\")
+  | (?P<iri><(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}]*(?:\.+[{_PN_CHARS}]+)*))
+  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+  | (?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)
+  | (?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)
+  | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
+  | (?P<punct>.)
     """,
-    re.X,
+    re.X | re.S,
 )
+_REMOTE = re.compile("SERVICE|LOAD", re.I)
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 @dataclass(frozen=True)
 class Token:
-    kind: str
+    kind: str  # string iri var bnode pname lang number word punct
     text: str
     start: int
 
 
-def tokens(text: str) -> list[Token]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind != "comment":
-            out.append(Token(kind, m.group(0), m.start()))
-    return out
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` (comments and white space dropped). QueryError on a string that does not end."""
+    pos, n = 0, len(text)
+    while pos < n:
+        m = _TOKEN.match(text, pos)
+        assert m is not None  # the last alternative matches any character
+        kind, tok = m.lastgroup or "punct", m.group(0)
+        if kind == "punct" and tok in "'\"":
+            line = text.count("\n", 0, pos) + 1
+            raise QueryError(f"SPARQL syntax error: unterminated string at line {line}")
+        pos = m.end()
+        if kind not in ("ws", "comment"):
+            yield Token(kind, tok, m.start())
+
+
+@dataclass(frozen=True)
+class Census:
+    form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE ('' for an update)
+    remote: int  # SERVICE / LOAD keywords (over-counted, never under-counted)
+    depth: int  # deepest nesting of { ( [
+    from_clause: bool  # the query names its own dataset (FROM / FROM NAMED)
+
+
+def census(text: str) -> Census:
+    """One linear pass over the tokens."""
+    form, remote, depth, deepest, from_clause = "", 0, 0, 0, False
+    for t in tokens(text):
+        if t.kind == "word":
+            remote += len(_REMOTE.findall(t.text))
+            upper = t.text.upper()
+            if not form and upper in _FORMS:
+                form = upper
+            elif upper == "FROM" and depth == 0:
+                from_clause = True
+        elif t.kind == "pname":
+            remote += len(_REMOTE.findall(t.text.split(":", 1)[0]))
+        elif t.kind == "punct":
+            if t.text in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif t.text in "})]":
+                depth -= 1
+    return Census(form, remote, deepest, from_clause)
 
 
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings and IRIs."""
-    for t in tokens(text):
-        if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return t.text.upper()
-    return "SELECT"
+    try:
+        return census(text).form or "SELECT"
+    except QueryError:
+        return "SELECT"
 
 
 def has_from_clause(text: str) -> bool:
-    """Whether a query names its own dataset (``FROM`` / ``FROM NAMED``)."""
-    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))
+    """Whether a query names its own dataset (``FROM`` / ``FROM NAMED`` outside any group)."""
+    try:
+        return census(text).from_clause
+    except QueryError:
+        return False
 
 
 def where_group_end(text: str) -> int:
     """The index of the ``}`` that closes the query's outermost WHERE group (a CONSTRUCT template is skipped)."""
     depth, in_where, previous = 0, False, None
     for t in tokens(text):
-        if t.kind == "open":
+        if t.kind == "punct" and t.text == "{":
             if depth == 0:
                 template = previous is not None and previous.kind == "word" and previous.text.upper() == "CONSTRUCT"
                 in_where = not template
             depth += 1
-        elif t.kind == "close":
+        elif t.kind == "punct" and t.text == "}":
             depth -= 1
             if depth == 0 and in_where:
                 return t.start
         previous = t
     raise ValueError("the query has no WHERE group")
-
-
-def _prefixes(toks: list[Token]) -> dict[str, str]:
-    out = {}
-    for i, t in enumerate(toks[:-2]):
-        is_prefix = t.kind == "word" and t.text.upper() == "PREFIX"
-        if is_prefix and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
-            out[toks[i + 1].text.rstrip(":").split(":")[0]] = toks[i + 2].text[1:-1]
-    return out
-
-
-def remote_targets(text: str) -> list[str]:
-    """Addresses a query or update would contact: SERVICE and LOAD targets ('?var' when not fixed)."""
-    toks = tokens(text)
-    prefixes = _prefixes(toks)
-    out = []
-    for i, t in enumerate(toks):
-        if t.kind == "word" and t.text.upper() in ("SERVICE", "LOAD"):
-            j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "SILENT":
-                j += 1
-            if j >= len(toks):
-                continue
-            target = toks[j]
-            if target.kind == "iri":
-                out.append(target.text[1:-1])
-            elif target.kind == "pname":
-                prefix, _, local = target.text.partition(":")
-                out.append(prefixes.get(prefix, target.text) + local if prefix in prefixes else target.text)
-            else:
-                out.append(target.text)
-    return out
 
 
 def has_dataset_clause(text: str) -> bool:
@@ -122,12 +155,12 @@ def add_using(text: str, using: tuple[str, ...], using_named: tuple[str, ...]) -
         raise DatasetConflict("the update names its own dataset (USING/WITH) and the request also gives "
                               "using-graph-uri / using-named-graph-uri")
     clause = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named]) + " "
-    toks = tokens(text)
+    toks = list(tokens(text))
     depth, inserts, modify = 0, [], False
     for i, t in enumerate(toks):
-        if t.kind == "open":
+        if t.kind == "punct" and t.text == "{":
             depth += 1
-        elif t.kind == "close":
+        elif t.kind == "punct" and t.text == "}":
             depth -= 1
         elif depth == 0 and t.kind == "word":
             word = t.text.upper()
@@ -137,7 +170,7 @@ def add_using(text: str, using: tuple[str, ...], using_named: tuple[str, ...]) -
             elif word == "WHERE" and modify:
                 inserts.append(t.start)
                 modify = False
-        elif depth == 0 and t.kind == "other" and t.text == ";":
+        elif depth == 0 and t.kind == "punct" and t.text == ";":
             modify = False
     for pos in reversed(inserts):
         text = text[:pos] + clause + text[pos:]

@@ -16,6 +16,7 @@ from ..workers import QueryRequest
 __all__ = ["router", "describe_query"]
 
 router = APIRouter(tags=["catalogue"])
+IRI_PATTERN = r"^[a-zA-Z][a-zA-Z0-9+.-]*:[!#-;=?-\[\]_a-z~]*$"  # an absolute IRI in ASCII (the server takes any)
 
 
 def describe_query(q: Query) -> dict:
@@ -57,6 +58,7 @@ def _parameters(query: Query) -> list[dict]:
         {"name": p.name, "in": "query", "required": p.required,
          "description": f"{p.description} ({p.type}{', @' + p.lang if p.lang else ''})".strip(),
          "schema": {"type": "integer" if p.type == "integer" else "string",
+                    **({"format": "iri", "pattern": IRI_PATTERN} if p.type == "iri" else {}),
                     **({"example": p.example} if p.example else {})}}
         for p in query.params
     ] + [{"name": "format", "in": "query", "required": False,

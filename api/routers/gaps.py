@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from tanbiao.errors import FilterError, WhatIfError
+from tanbiao.errors import FilterError, TooLarge, WhatIfError
 from tanbiao.services.filters import search
 from tanbiao.services.gaps import FILTERS
 from tanbiao.services.reports import FORMATS, MEDIA_TYPES, render
@@ -16,6 +16,7 @@ from tanbiao.services.reports import FORMATS, MEDIA_TYPES, render
 from ..models import GapItem, GapSummary, Proposal, WhatIfResult
 from ..rowresponse import disposition
 from ..service import service
+from ..workers import call_job, run_isolated
 
 __all__ = ["router"]
 
@@ -82,9 +83,10 @@ async def gaps(request: Request, direction: list[str] | None = _values(), aspect
                               "example": "number,title,status,position,subjects\n"
                                          "T/XXXX 002-2099,某新标准,已发布,5.1,cement\n"}}}})
 async def gaps_what_if(request: Request) -> dict | Response:
-    from tanbiao.services.whatif import rows_to_csv, what_if
+    from tanbiao.services.whatif import rows_to_csv, what_if  # noqa: I001
 
-    body = await request.body()
+    svc = service(request)
+    body = await request.body()  # at most TANBIAO_MAX_BODY_BYTES (the limits middleware)
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     try:
         text = body.decode("utf-8-sig")
@@ -95,9 +97,15 @@ async def gaps_what_if(request: Request) -> dict | Response:
         else:
             return JSONResponse({"detail": "send the proposals as application/json (a list) or text/csv"},
                                 status_code=415)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise WhatIfError(f"the body is not valid {media}: {exc}") from None
-    return await run_in_threadpool(what_if, service(request).settings.build_dir, proposals)
+    rows = proposals.count("\n")
+    if rows > svc.settings.whatif_max_rows + 1:
+        raise TooLarge(f"{rows - 1} proposals; a what-if request takes at most {svc.settings.whatif_max_rows}")
+    build_dir = await run_in_threadpool(svc.build_dir)
+    s = svc.settings
+    return await run_in_threadpool(lambda: run_isolated(call_job, what_if, build_dir, proposals,
+                                                        timeout=s.whatif_timeout, memory=s.whatif_memory))
 
 
 @router.get("/api/gaps/summary", response_model=GapSummary,

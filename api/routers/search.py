@@ -21,7 +21,10 @@ router = APIRouter(tags=["search"])
 
 @router.get("/search", summary="Search numbers (any spelling), titles, concepts, framework nodes and directions",
             description="HTML for browsers (a query that names one standard by its number goes straight to its "
-                        "page), JSON with `format=json` or `Accept: application/json`.")
+                        "page), JSON with `format=json` or `Accept: application/json`.",
+            responses={200: {"description": "the matches: an HTML page, or JSON",
+                             "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {}}},
+                       303: {"description": "a number naming one standard: its page"}})
 async def search(request: Request, q: str = Query("", description="a number, title, concept label, zh or en"),
                  format: str | None = Query(None, description="html or json")) -> Response:
     result = await service(request).call(lookup.search, q)

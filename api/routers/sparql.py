@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import hmac
+import re
 import time
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from tanbiao.loaders.resources import ontology_version
 
-from tanbiao.errors import DatasetConflict, UpdateError
+from tanbiao.errors import QueryError
 from tanbiao.sparqlerrors import explain
-from tanbiao.sparqltext import add_using, query_form
+from tanbiao.sparqltext import add_using
 
 from .. import negotiation as neg
 from ..service import Service, service
 from ..servicedesc import service_description
-from ..workers import QueryRequest
+from ..workers import QueryRequest, QueryResult
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["sparql"])
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
 def _browser(request: Request) -> bool:
@@ -123,25 +127,49 @@ for _method in ("GET", "POST"):
                          openapi_extra=_OPENAPI[_method])
 
 
+@router.options("/sparql", include_in_schema=False)
+async def sparql_options() -> Response:
+    return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
+
+
+def _iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """The values of an IRI parameter, each checked to be an absolute IRI (400 otherwise)."""
+    out = []
+    for k, v in params:
+        if k == name:
+            if not _ABSOLUTE.match(v):
+                raise QueryError(f"{name} '{v[:200]}' is not an absolute IRI")
+            try:
+                ox.NamedNode(v)
+            except ValueError as exc:
+                raise QueryError(f"{name} '{v[:200]}' is not a valid IRI ({exc})") from None
+            out.append(v)
+    return tuple(out)
+
+
 async def _query(request: Request, svc: Service, text: str, params: list[tuple[str, str]]) -> Response:
-    refused = svc.refused_targets(text)
-    if refused:
-        return _error(403, f"SERVICE to {', '.join(refused)} is not allowed: this endpoint only contacts "
-                           f"addresses on its allow-list ({', '.join(svc.settings.service_allowlist) or 'empty'})")
-    form = query_form(text)
-    offered = neg.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else (neg.BOOLEAN if form == "ASK" else neg.RESULTS)
-    default = "turtle" if offered is neg.GRAPHS else "json"
-    fmt, _media = neg.choose(request.headers.get("accept"), offered, default, request.query_params.get("format"))
-    req = QueryRequest(
-        text,
-        results_format=fmt if offered is not neg.GRAPHS else "json",
-        graph_format=fmt if offered is neg.GRAPHS else "turtle",
-        default_graphs=tuple(v for k, v in params if k == "default-graph-uri"),
-        named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),
-        base_iri=svc.settings.base_url or str(request.url_for("sparql")),
-        max_bytes=svc.settings.max_result_bytes,
-    )
-    res = await svc.run(req)
+    default_graphs, named_graphs = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
+    accept, override = request.headers.get("accept"), request.query_params.get("format")
+    base = svc.base_url(request) + "/sparql"
+
+    def run() -> QueryResult:  # one hop to a worker thread: the gate, then the query in its worker process
+        decision = svc.gate(text, False, request)
+        form = decision.census.form or "SELECT"
+        offered = neg.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else (neg.BOOLEAN if form == "ASK" else neg.RESULTS)
+        fmt, _media = neg.choose(accept, offered, "turtle" if offered is neg.GRAPHS else "json", override)
+        return svc.backend.query(QueryRequest(
+            text,
+            results_format=fmt if offered is not neg.GRAPHS else "json",
+            graph_format=fmt if offered is neg.GRAPHS else "turtle",
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base,
+            max_bytes=svc.settings.max_result_bytes,
+            own_dataset=decision.census.from_clause,
+            federated=decision.federated,
+        ))
+
+    res = await run_in_threadpool(run)
     if res.status != 200:
         message = res.body.decode("utf-8", "replace")
         return _error(res.status, explain(text, message) if "syntax error" in message else message)
@@ -149,28 +177,27 @@ async def _query(request: Request, svc: Service, text: str, params: list[tuple[s
     return Response(res.body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
 
+def _authorised(header: str, token: str) -> bool:
+    scheme, _, given = header.strip().partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+
+
 async def _update(request: Request, svc: Service, text: str, params: list[tuple[str, str]]) -> Response:
     token = svc.settings.admin_token
     if not token:
         return _error(403, "this endpoint is read-only: updates are disabled (set TANBIAO_ADMIN_TOKEN to enable)")
-    if request.headers.get("authorization", "") != f"Bearer {token}":
+    if not _authorised(request.headers.get("authorization", ""), token):
         return _error(401, "updates need the admin token: Authorization: Bearer <token>",
                       {"WWW-Authenticate": 'Bearer realm="tanbiao"'})
-    refused = svc.refused_targets(text)
-    if refused:
-        return _error(403, f"LOAD/SERVICE from {', '.join(refused)} is not allowed (not on the allow-list)")
-    using = tuple(v for k, v in params if k == "using-graph-uri")
-    using_named = tuple(v for k, v in params if k == "using-named-graph-uri")
-    base = svc.settings.base_url or str(request.url_for("sparql"))
-    try:
-        if svc.backend.name == "embedded":
-            text = add_using(text, using, using_named)
-            using, using_named = (), ()
-        await run_in_threadpool(svc.backend.update, text, using, using_named, base)
-        svc.data_changed()
-        request.app.state.data_modified = time.time()  # Last-Modified of every response (api/httpcache.py)
-    except (DatasetConflict, UpdateError) as exc:
-        return _error(400, str(exc))
+    using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    await run_in_threadpool(svc.gate, text, True, request)
+    base = svc.base_url(request) + "/sparql"
+    if svc.backend.name == "embedded":
+        text = add_using(text, using, using_named)
+        using, using_named = (), ()
+    await run_in_threadpool(svc.backend.update, text, using, using_named, base)
+    svc.data_changed()
+    request.app.state.data_modified = time.time()  # Last-Modified of every response (api/httpcache.py)
     return Response(status_code=204)
 
 
@@ -182,12 +209,11 @@ async def describe_service(request: Request, svc: Service) -> Response:
             raise
         fmt, media = "turtle", "text/turtle"
     graphs = await run_in_threadpool(svc.backend.graphs)
-    endpoint = svc.settings.base_url or str(request.url_for("sparql"))
+    site = svc.base_url(request)
     version = ontology_version()
-    site = svc.settings.base_url.rsplit("/sparql", 1)[0] + "/" if svc.settings.base_url else str(request.base_url)
-    dumps = tuple(f"{site}downloads/tanbiao-{version}.{ext}" for ext in ("ttl", "nt", "trig", "jsonld"))
-    body = service_description(endpoint, graphs, updates=bool(svc.settings.admin_token), fmt=fmt, dumps=dumps,
-                               version=version)
+    dumps = tuple(f"{site}/downloads/tanbiao-{version}.{ext}" for ext in ("ttl", "nt", "trig", "jsonld"))
+    body = service_description(site + "/sparql", graphs, updates=bool(svc.settings.admin_token), fmt=fmt,
+                               dumps=dumps, version=version)
     return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
 

@@ -36,6 +36,7 @@ from ..targets import find_targets
 from ..text import Line, ParseReport, is_blank, join_paragraphs, normalise, read_lines, skipped_lines
 from .appendix1 import SECTION_APPENDIX1, infer_series, read_standards
 from .appendix2 import SECTION_APPENDIX2, read_directions
+from .completeness import check_complete
 from .framework import SECTION_FRAMEWORK, SUB_HEADING, TOP_HEADING, read_framework, read_metadata
 from .rdf import to_graph
 from .records import Direction, FrameworkNode, Guide, Item, Series, StandardRow
@@ -91,6 +92,7 @@ def parse(path: str | Path, curated: Curated | None = None) -> Guide:
         guide.report.count("framework: declared sub-system counts")
     if not guide.categories and not guide.standards and not guide.metadata and not guide.declared_levels:
         raise SourceError(f"{path}: not a {KIND} of this kind — no {LOOKS_FOR} found")
+    check_complete(lines, guide)
     return guide
 
 

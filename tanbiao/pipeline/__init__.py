@@ -1,19 +1,24 @@
 """The build pipeline: documents -> RDF -> reasoning -> SHACL -> files in ``data/build/``.
 
 ``build()`` runs the declared stages (``stages.STAGES``) over one dataset (``context.BuildContext``), then the
-output stages into a fresh sibling folder, swapped in only when the build succeeded: a failed build leaves the
-previous one intact (the failed attempt is kept in ``<out>.failed/`` for inspection).
+output stages into a fresh version folder (``<out>.versions/<stamp>/``), published only when the build succeeded by
+swapping the symlink ``<out>`` in one atomic rename (``tanbiao.versions``): a failed or killed build leaves the
+previous one intact (a failed attempt is kept in ``<out>.failed/`` for inspection; the temporary folder of a
+killed one is removed by the next build). A disk that is full or read-only gives a one-line error naming the path.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tanbiao import versions
 from tanbiao.errors import BuildError, CuratedDataError, ReasonerUnavailable, SourceError
 from tanbiao.loaders import namespaces as ns
 from tanbiao.loaders.resources import Source, source_manifest, update_manifest
@@ -76,20 +81,16 @@ def _build(out: Path, ctx: BuildContext) -> BuildResult:
     summary["named_graphs"] = ctx.graph_names()
     summary["stages"] = [s.name for s in STAGES if s.name in ctx.timings]
 
-    tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    with stages.timed(ctx, "framework figures"):
-        summary["figures"] = draw_figures(ctx.store, tmp / "figures")
-    with stages.timed(ctx, "ontology docs (pyLODE)"):
-        ontology_docs(tmp)
-    with stages.timed(ctx, "write files"):
-        write_dumps(ctx, tmp)
-        write_reports(ctx, tmp)
-    ctx.timings["total"] = round(time.perf_counter() - t_start, 3)
-    summary["timings_s"] = ctx.timings
-    (tmp / FILES["summary"]).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    parent = versions.versions_dir(out)
+    tmp = versions.temp_dir(parent)
+    try:
+        versions.clean_stale_temps(parent)
+        versions.clean_stale_temps(out.parent, prefix=f"{out.name}.tmp-")  # left by builds before versioning
+        tmp.mkdir(parents=True)
+        _write(ctx, tmp, summary, t_start)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(_disk_error(exc, tmp)) from None
 
     problems = []
     if reasoner is not None and not reasoner.consistent:
@@ -105,13 +106,40 @@ def _build(out: Path, ctx: BuildContext) -> BuildResult:
         tmp.rename(failed)
         raise BuildError(f"build failed; the previous build in {out} is unchanged, this attempt is in {failed}",
                          problems)
-    old = out.with_name(out.name + f".old-{os.getpid()}")
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    if old.exists():
-        shutil.rmtree(old)
+    final = parent / versions.new_stamp()
+    try:
+        tmp.rename(final)
+        versions.publish(out, final)
+    except OSError as exc:
+        shutil.rmtree(final if final.exists() else tmp, ignore_errors=True)
+        raise BuildError(_disk_error(exc, out)) from None
+    versions.clean(parent, keep={final})
+    for stale in out.parent.glob(f"{out.name}.old-*"):  # left by builds before versioning
+        shutil.rmtree(stale, ignore_errors=True)
     return BuildResult(out, summary, ctx.timings, ctx.reports)
+
+
+def _write(ctx: BuildContext, tmp: Path, summary: dict, t_start: float) -> None:
+    with stages.timed(ctx, "framework figures"):
+        summary["figures"] = draw_figures(ctx.store, tmp / "figures")
+    with stages.timed(ctx, "ontology docs (pyLODE)"):
+        ontology_docs(tmp)
+    with stages.timed(ctx, "write files"):
+        write_dumps(ctx, tmp)
+        write_reports(ctx, tmp)
+    ctx.timings["total"] = round(time.perf_counter() - t_start, 3)
+    summary["timings_s"] = ctx.timings
+    (tmp / FILES["summary"]).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _disk_error(exc: OSError, where: Path) -> str:
+    path = exc.filename or where
+    found = re.search(r"os error (\d+)", str(exc))  # pyoxigraph's errors carry the code in their text
+    code = exc.errno or (int(found.group(1)) if found else 0)
+    reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+              errno.EACCES: "permission denied", errno.EDQUOT: "the disk quota is exhausted"}.get(
+        code, exc.strerror or str(exc))
+    return f"cannot write the build to {path}: {reason}; the previous build is unchanged"
 
 
 def graph_key(iri: str) -> str:

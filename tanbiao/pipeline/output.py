@@ -52,15 +52,25 @@ def ontology_docs(folder: Path) -> str:
     return FILES["ontology_docs"]
 
 
+def canonical_quads(store: ox.Store) -> list[ox.Quad]:
+    """The dataset with canonical blank-node labels (W3C RDFC-1.0), in a fixed order: the same data gives the
+    same bytes, so a dump's SHA-256 changes only when the data does (the ontology's owl:AllDisjointClasses
+    lists, for one, are blank nodes whose labels are random on every build)."""
+    dataset = ox.Dataset(store)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=str)
+
+
 def write_dumps(ctx: BuildContext, folder: Path) -> None:
     """Turtle, N-Triples and JSON-LD of the union, TriG of the named graphs (serialised by pyoxigraph)."""
     # prefixes whose local names never need escaping: rdflib misreads escaped ones (tbv:status\/published)
     prefixes = {p: str(n) for p, n in ns.PREFIXES.items() if p not in ("tbv", "tbd")}
-    triples = ctx.union_triples()
+    quads = canonical_quads(ctx.store)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     ox.serialize(triples, output=str(folder / FILES["turtle"]), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    (folder / FILES["ntriples"]).write_bytes(ctx.union_ntriples())
+    ox.serialize(triples, output=str(folder / FILES["ntriples"]), format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(triples, output=str(folder / FILES["jsonld"]), format=ox.RdfFormat.JSON_LD)
-    ctx.store.dump(output=str(folder / FILES["trig"]), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    ox.serialize(quads, output=str(folder / FILES["trig"]), format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 def write_reports(ctx: BuildContext, folder: Path) -> None:

@@ -34,6 +34,7 @@ __all__ = ["CatalogueError", "Param", "Query", "catalogue", "bind", "load_query"
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARAM_TYPES = ("iri", "literal", "string", "integer")
+_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\x00-\x20\x7f-\x9f<>\"{}|\\^`\ufffe\uffff]*$")
 _SUMMARY_SPLIT = re.compile(r"\s*/\s*(?=[A-Za-z])")  # "中文 / English"
 
 
@@ -49,9 +50,13 @@ class Param:
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
         value = value.strip()
         if self.type == "iri":
-            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
-                raise CatalogueError(f"parameter '{self.name}': '{value}' is not an absolute IRI")
-            return ox.NamedNode(value)
+            shown = value[:200].encode("unicode_escape").decode("ascii")
+            if not _IRI.match(value):
+                raise CatalogueError(f"parameter '{self.name}': '{shown}' is not an absolute IRI")
+            try:
+                return ox.NamedNode(value)
+            except ValueError as exc:  # a code point IRIs may not hold (RFC 3987: controls, U+FFFF …)
+                raise CatalogueError(f"parameter '{self.name}': '{shown}' is not a valid IRI ({exc})") from None
         if self.type == "integer":
             if not re.fullmatch(r"[+-]?\d+", value):
                 raise CatalogueError(f"parameter '{self.name}': '{value}' is not an integer")

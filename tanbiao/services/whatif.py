@@ -40,8 +40,18 @@ def rows_to_csv(rows: list[dict]) -> str:
         if unknown:
             raise WhatIfError(f"unknown field(s) {', '.join(sorted(unknown))}; fields are "
                               f"{', '.join(updates_loader.COLUMNS)}")
-        w.writerow({k: "|".join(v) if isinstance(v, list) else ("" if v is None else str(v)) for k, v in r.items()})
+        w.writerow({k: _cell(k, v) for k, v in r.items()})
     return buf.getvalue()
+
+
+def _cell(field: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "|".join(value)
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise WhatIfError(f"field '{field}' must be a string (or, for subjects, a list of strings), not {value!r:.80}")
 
 
 def _update_keys(build_dir: Path) -> list[str]:
