@@ -115,7 +115,7 @@ class EmbeddedBackend:
 
     def query(self, req: QueryRequest) -> QueryResult:
         pool = self.federation if req.federated and self.federation is not None else self.pool
-        return pool.run(query_job, req, store=self.served.get(), fingerprint=req.query)
+        return pool.run(query_job, req, store=self.served.get(), fingerprint=req.query, timeout=req.timeout)
 
     def check(self, text: str, kind: str, base: str | None, timeout: float | None = None) -> dict:
         """rdflib's view of the remote calls of ``text`` (``gate.remote_calls``), in a sandboxed worker."""
@@ -163,13 +163,13 @@ class RemoteBackend:
         self.settings = settings
         self.dataset = settings.sparql_graphs or _build_graphs(Path(settings.build_dir))
 
-    def _wrapper(self, url: str):
+    def _wrapper(self, url: str, timeout: float | None = None):
         from SPARQLWrapper import POST, SPARQLWrapper
 
         w = SPARQLWrapper(url, agent="tanbiao")
         w.setMethod(POST)  # form-encoded (SPARQLWrapper's default request method for POST)
-        if self.settings.query_timeout:
-            w.setTimeout(int(self.settings.query_timeout))
+        if timeout or self.settings.query_timeout:
+            w.setTimeout(int(timeout or self.settings.query_timeout))
         return w
 
     def query(self, req: QueryRequest) -> QueryResult:
@@ -183,7 +183,7 @@ class RemoteBackend:
         if form == "ASK" and fmt not in ("json", "xml"):
             fmt = "json"
         wire = "ntriples" if graph_form else "json"  # what is asked of the endpoint: see _from_wire
-        w = self._wrapper(self.settings.sparql_url)
+        w = self._wrapper(self.settings.sparql_url, req.timeout)
         w.setQuery(req.query)
         w.queryType = form  # SPARQLWrapper's own guess can mistake words in comments
         own = req.default_graphs or req.named_graphs or has_from_clause(req.query)

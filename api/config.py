@@ -26,6 +26,10 @@ class Settings:
     sparql_graphs: tuple[str, ...] = field(default_factory=tuple)
     admin_token: str = ""  # updates are accepted only with "Authorization: Bearer <token>"
     query_timeout: float = 30.0  # seconds; a query running longer is stopped
+    # the server's own catalogue queries (the gap report, record tables, pages) over data of any size: longer
+    # time and result limits than a visitor's query, which never gets them
+    internal_timeout: float = 600.0
+    internal_max_bytes: int = 2_000_000_000
     max_result_bytes: int = 50_000_000  # a serialised result larger than this is refused
     workers: int = 4  # query worker processes (embedded backend)
     heavy_workers: int = 2  # of which at most this many run queries longer than light_seconds at once
@@ -59,6 +63,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         sparql_graphs=_list(env.get("TANBIAO_SPARQL_GRAPHS")),
         admin_token=env.get("TANBIAO_ADMIN_TOKEN", ""),
         query_timeout=float(env.get("TANBIAO_QUERY_TIMEOUT", s.query_timeout)),
+        internal_timeout=float(env.get("TANBIAO_INTERNAL_TIMEOUT", s.internal_timeout)),
         max_result_bytes=int(env.get("TANBIAO_MAX_RESULT_BYTES", s.max_result_bytes)),
         workers=int(env.get("TANBIAO_WORKERS", s.workers)),
         heavy_workers=int(env.get("TANBIAO_HEAVY_WORKERS", s.heavy_workers)),

@@ -25,6 +25,7 @@ class QueryRequest:
     max_bytes: int = 50_000_000
     own_dataset: bool = False  # the query has FROM / FROM NAMED: honour it (no union default graph)
     federated: bool = False  # runs where SERVICE may reach the allow-listed endpoints
+    timeout: float | None = None  # seconds; None: the server's query timeout (its own report queries get longer)
 
 
 @dataclass(frozen=True)

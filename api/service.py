@@ -78,15 +78,19 @@ class Service:
     async def run(self, req: QueryRequest) -> QueryResult:
         return await run_in_threadpool(self.backend.query, req)
 
-    def select_sync(self, text: str) -> list[dict]:
-        """A SELECT on the backend, from a worker thread (what the domain services call)."""
-        res = self.backend.query(QueryRequest(text, max_bytes=self.settings.max_result_bytes))
+    def select_sync(self, text: str, visitor: bool = False) -> list[dict]:
+        """A SELECT on the backend, from a worker thread (what the domain services call). The server's own queries
+        get the internal limits; ``visitor``: a query a request shaped (a catalogue query with its parameters)
+        gets a visitor's limits, like /sparql."""
+        limits = ({"max_bytes": self.settings.max_result_bytes} if visitor else
+                  {"max_bytes": self.settings.internal_max_bytes, "timeout": self.settings.internal_timeout})
+        res = self.backend.query(QueryRequest(text, **limits))
         if res.status != 200:
             raise QueryError(res.body.decode("utf-8", "replace"))
         return rows_from_json(res.body)
 
-    async def select(self, text: str) -> list[dict]:
-        return await run_in_threadpool(self.select_sync, text)
+    async def select(self, text: str, visitor: bool = False) -> list[dict]:
+        return await run_in_threadpool(self.select_sync, text, visitor)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(select, *args)`` — a domain service over this backend — in a worker thread."""

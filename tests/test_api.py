@@ -47,3 +47,19 @@ def test_errors_map_once_json_on_the_api_text_on_the_protocol(api):
     r = api.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "image/png"})
     assert r.status_code == 406 and r.headers["content-type"].startswith("text/plain")
     assert "available: application/sparql-results+json" in r.text
+
+
+def test_the_servers_own_queries_have_their_own_limits(built, tmp_path):
+    """The gap report is the server's own work over data of any size: it runs under the internal limits, while a
+    query a visitor shapes (/sparql, a catalogue query with parameters) keeps the visitor's time limit."""
+    from fastapi.testclient import TestClient
+    from tanbiao.api.app import create_app
+    from tanbiao.api.config import Settings
+
+    settings = Settings(build_dir=built.out, store_dir=tmp_path / "store", query_timeout=0.001)
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        assert client.get("/api/queries/items", params={"format": "json"}).status_code == 503
+        assert client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o"},
+                           headers={"Accept": "application/sparql-results+json"}).status_code == 503
+        r = client.get("/api/gaps")
+        assert r.status_code == 200 and len(r.json()) == 280

@@ -47,7 +47,7 @@ def _route(query: Query):
             if res.status != 200:
                 return Response(res.body, status_code=res.status, media_type="text/plain; charset=utf-8")
             return Response(res.body, media_type=f"{media}; charset=utf-8")
-        rows = await svc.select(text)
+        rows = await svc.select(text, visitor=True)
         return rows_response(rows, table_format(request), query.name)
 
     return run_catalogue_query
