@@ -8,6 +8,8 @@ error's ``http_status``.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -30,6 +32,8 @@ from .service import Service, service
 
 __all__ = ["create_app"]
 
+log = logging.getLogger("tanbiao.api")
+
 
 async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TanbiaoError)
@@ -46,13 +50,28 @@ def data_modified(app: FastAPI, settings: Settings) -> float:
     return max(updated, summary.stat().st_mtime if summary.is_file() else 0.0)
 
 
+async def _warm(svc: Service) -> None:
+    """Compute the gap report once at start-up (pages and /api/gaps read it); a failure is only logged here and
+    reported to whoever asks for the report."""
+    try:
+        await svc.gaps()
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — start-up must not fail on it: the request that needs it will
+        log.warning("the gap report could not be computed at start-up: %s", exc)
+
+
 def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
     settings = settings or settings_from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.service = Service(settings, backend or make_backend(settings))
+        # the gap report, before the first visitor asks (its queries run like any other; a request waits for it)
+        warm = asyncio.create_task(_warm(app.state.service)) if settings.warm_gaps else None
         yield
+        if warm is not None:
+            warm.cancel()
         app.state.service.backend.close()
 
     app = FastAPI(

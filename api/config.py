@@ -45,6 +45,7 @@ class Settings:
     whatif_max_rows: int = 200  # proposals per what-if request
     whatif_timeout: float = 60.0  # seconds
     whatif_memory: int = 3 * 1024**3  # bytes of address space for the what-if worker
+    warm_gaps: bool = False  # compute the gap report at start-up, before the first visitor asks (`tanbiao serve`)
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -76,4 +77,5 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         queue_wait=float(env.get("TANBIAO_QUEUE_WAIT", s.queue_wait)),
         light_seconds=float(env.get("TANBIAO_LIGHT_SECONDS", s.light_seconds)),
         max_connections=int(env.get("TANBIAO_MAX_CONNECTIONS", s.max_connections)),
+        warm_gaps=env.get("TANBIAO_WARM_GAPS", "1" if s.warm_gaps else "0") not in ("", "0", "false", "no"),
     )

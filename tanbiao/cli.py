@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -241,12 +242,11 @@ def serve_cmd(
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a restart in TIME_WAIT works
         try:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no obstacle
             probe.bind((host, port))
         except OSError as exc:
             raise SourceError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port") \
                 from None
-    settings = settings_from_env().with_(build_dir=build_dir)
+    settings = settings_from_env({"TANBIAO_WARM_GAPS": "1", **os.environ}).with_(build_dir=build_dir)
     if settings.store == "embedded" and (rebuild or not (build_dir / FILES["trig"]).is_file()):
         typer.secho(f"building the graph into {build_dir}/ first …", err=True)
         build(build_dir, progress=lambda m: typer.secho(f"  {m}", err=True, dim=True))

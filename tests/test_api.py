@@ -63,3 +63,30 @@ def test_the_servers_own_queries_have_their_own_limits(built, tmp_path):
                            headers={"Accept": "application/sparql-results+json"}).status_code == 503
         r = client.get("/api/gaps")
         assert r.status_code == 200 and len(r.json()) == 280
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_the_gap_report_can_be_computed_at_start_up(built, tmp_path, warm):
+    """`tanbiao serve` warms the report so the first visitor does not wait for it; a bare app computes it on demand."""
+    import time
+
+    from fastapi.testclient import TestClient
+    from tanbiao.api.app import create_app
+    from tanbiao.api.config import Settings
+
+    settings = Settings(build_dir=built.out, store_dir=tmp_path / "store", warm_gaps=warm)
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        svc = client.app.state.service
+        deadline = time.monotonic() + 60
+        while warm and svc._gaps is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (svc._gaps is not None) is warm
+        assert client.get("/api/gaps/summary").status_code == 200 and svc._gaps is not None
+
+
+def test_serve_warms_the_gap_report_unless_told_otherwise():
+    from tanbiao.api.config import settings_from_env
+
+    assert settings_from_env({}).warm_gaps is False
+    assert settings_from_env({"TANBIAO_WARM_GAPS": "1"}).warm_gaps is True
+    assert settings_from_env({"TANBIAO_WARM_GAPS": "0"}).warm_gaps is False
