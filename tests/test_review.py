@@ -71,11 +71,14 @@ def test_every_disagreement_has_a_current_disposition(ours, review):
 
 
 def test_itemisation_review_rows_name_real_items(review):
-    """Each note names a reviewed item; a ``fixed`` one says in ``fix`` which rule fixed it, an ``open`` one none."""
+    """Each note names a reviewed item; a ``fixed`` one says in ``fix`` which rule fixed it, an ``open`` or
+    ``declined`` one says in ``response`` why it is not (yet) followed."""
     rows = _csv("itemisation-review-2026-12-01.csv")
-    assert rows and all(r["item"] in review and r["status"] in ("open", "fixed") and r["reason"] for r in rows)
+    assert rows and all(r["item"] in review and r["status"] in ("open", "fixed", "declined") and r["reason"]
+                        for r in rows)
     for r in rows:
         assert (r["status"] == "fixed") == bool(r["fix"].strip()), f"{r['item']}: status {r['status']}, fix {r['fix']!r}"
+        assert (r["status"] != "fixed") == bool(r["response"].strip()), f"{r['item']}: {r['status']} without response"
 
 
 def test_every_item_has_a_subject_or_says_why_not(built):
