@@ -166,6 +166,40 @@ class ProductsSummary(_Model):
     items: list[ProductVerdict]
 
 
+class Verdict(_Model):
+    coverage: str
+    best_status: str | None
+
+
+class ChangeRecord(_Model):
+    number: str
+    status: str | None
+    issued: str | None
+    source: str | None
+    iri: str
+
+
+class GapChange(_Model):
+    """A verdict the update records moved: from the documents alone (before) to this build (after)."""
+    direction: str
+    index: int
+    aspect: str | None
+    industry: str
+    item: str
+    before: Verdict
+    after: Verdict
+    records: list[ChangeRecord]
+    iri: str
+    assessment: str
+    change: str
+
+
+class ChangesSummary(_Model):
+    items: int
+    moves: dict[str, int]
+    rows: list[GapChange]
+
+
 class GapSummary(_Model):
     items: int
     coverage: dict[str, int]
@@ -174,12 +208,8 @@ class GapSummary(_Model):
     standards_by_status: dict[str, int]
     targets: list[Target]
     priority_products_2024: ProductsSummary
+    changes: ChangesSummary
     as_of: str | None = None  # the data's as-of date (queries/as-of.rq)
-
-
-class Verdict(_Model):
-    coverage: str
-    best_status: str | None
 
 
 class Skipped(_Model):

@@ -46,6 +46,7 @@ __all__ = [
     "standard", "number", "series", "series_part", "framework_node", "framework_scheme",
     "concept", "concept_scheme", "vocab", "document", "location", "graph",
     "direction", "item", "target", "update_record", "drafting_rule", "vocab_scheme", "assessment", "evidence",
+    "verdict_change",
     "activity",
     "reference", "mapping_set", "gbt4754", "gbt4754_scheme", "gbt4754_level",
 ]
@@ -237,6 +238,11 @@ def evidence(item_key: str, standard_key: str, subject_key: str = "", context: b
     ``context``: a related standard that does not decide (``…/context/GB-T-33760-2017``)."""
     role = "context/" if context else ""
     return _iri(f"assessment/{item_key}/{role}{standard_key}" + (f"/{subject_key}" if subject_key else ""))
+
+
+def verdict_change(item_key: str) -> URIRef:
+    """How the update records moved the verdict of ``item/<item_key>`` (``assessment/2.1-47/change``)."""
+    return _iri(f"assessment/{item_key}/change")
 
 
 def activity(name: str) -> URIRef:

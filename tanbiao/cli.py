@@ -294,6 +294,14 @@ def gaps_cmd(
                                             f"C3011, ISIC 2394, NACE 23.51). {Many}"),
     search_text: str | None = typer.Option(None, "--search", "-s", help="Only items whose text contains these words."),
     summary_only: bool = typer.Option(False, "--summary", help="Print the coverage summary and target progress."),
+    changes_only: bool = typer.Option(False, "--changes", help="What the update records changed: each moved verdict "
+                                                               "from the documents alone to now, with the records "
+                                                               "(json, csv, csv-bom, xlsx or table; --direction "
+                                                               "filters)."),
+    what_if_file: Path | None = typer.Option(None, "--what-if", metavar="CSV",
+                                             help="Proposed standards, a CSV in the update-file format (number, "
+                                                  "title, status, position, subjects …): print, as JSON, the items "
+                                                  "whose verdict they would change (docs/updates.md)."),
     build_dir: Path = BuildDir,
 ) -> None:
     """Gap analysis: for every priority item a verdict (covered / partial / gap) with its evidence."""
@@ -306,11 +314,23 @@ def gaps_cmd(
         raise FilterError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
     if fmt == "xlsx" and output is None and not summary_only:
         raise FilterError("xlsx is a binary format: give --output FILE.xlsx")
+    if what_if_file is not None:
+        from tanbiao.services.whatif import what_if
+
+        try:
+            proposals = what_if_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SourceError(f"{what_if_file}: cannot be read as UTF-8 text ({exc})") from None
+        typer.echo(json.dumps(what_if(build_dir, proposals), ensure_ascii=False, indent=2))
+        return
     select = selector(load_build(build_dir))
     report = gap_report(select)
     summ = {**summary(report, select), "as_of": as_of(select)}
     if summary_only:
         typer.echo(json.dumps(summ, ensure_ascii=False, indent=2))
+        return
+    if changes_only:
+        _write_changes(summ["changes"]["rows"], report, direction, fmt, output)
         return
     rows = search(report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
                                   status=status, source=source, code=code), search_text)
@@ -319,6 +339,26 @@ def gaps_cmd(
         output.write_bytes(data)
         typer.echo(f"wrote {len(rows)} items to {output}", err=True)
     else:
+        sys.stdout.buffer.write(data)
+
+
+def _write_changes(rows: list[dict], report, direction: list[str], fmt: str, output: Path | None) -> None:
+    from tanbiao.services.rows import ROW_FORMATS, write_rows
+
+    if fmt not in ROW_FORMATS:
+        raise FilterError(f"--changes writes {', '.join(ROW_FORMATS)}, not '{fmt}'")
+    if direction:
+        report.filtered(direction=direction)  # an unknown direction: the error lists the known ones
+        rows = [r for r in rows if r["direction"] in direction]
+    columns = ["direction", "index", "item", "before.coverage", "after.coverage", "before.best_status",
+               "after.best_status", "records.number"]
+    data = write_rows(rows, fmt, columns=columns if fmt == "table" else None, sheet="changes")
+    if output is not None:
+        output.write_bytes(data)
+        typer.echo(f"wrote {len(rows)} changed verdicts to {output}", err=True)
+    else:
+        if not rows:
+            typer.echo("no verdict moved: the build has no update records, or they changed no verdict", err=True)
         sys.stdout.buffer.write(data)
 
 

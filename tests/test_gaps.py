@@ -312,7 +312,7 @@ def test_saved_report_filters_and_searches_offline(built, tmp_path):
         shown = lambda: int(driver.find_element(By.ID, "shown").text)  # noqa: E731
         assert shown() == 280
         assert {a.get_attribute("href").rsplit("#", 1)[-1] for a in driver.find_elements(By.CSS_SELECTOR, "nav.jump a")} \
-            == {"targets", "heat", "directions", "items"}
+            == {"targets", "heat", "directions", "changes", "items"}
         heat = driver.find_element(By.CSS_SELECTOR, "table.heat")
         assert heat.size["width"] <= 1400 - 40 and driver.execute_script("return document.body.scrollWidth") <= 1400
         aspects = [th.text.split(" ")[0] for th in heat.find_elements(By.CSS_SELECTOR, "thead th")[1:]]

@@ -13,8 +13,8 @@ from tanbiao.services.filters import search
 from tanbiao.services.gaps import FILTERS
 from tanbiao.services.reports import FORMATS, MEDIA_TYPES, render
 
-from ..models import GapItem, GapSummary, Proposal, WhatIfResult
-from ..rowresponse import disposition
+from ..models import GapChange, GapItem, GapSummary, Proposal, WhatIfResult
+from ..rowresponse import disposition, rows_response, table_format
 from ..service import service
 from ..workers import call_job, run_isolated
 
@@ -66,6 +66,30 @@ async def gaps(request: Request, direction: list[str] | None = _values(), aspect
     if fmt == "json":
         return Response(report.to_json(rows), media_type="application/json")
     return Response(render(rows, summ, fmt, site=True), media_type=MEDIA_TYPES[fmt], headers=disposition(fmt, "gaps"))
+
+
+@router.get("/api/gaps/changes", response_model=list[GapChange],
+            summary="What the update records changed: verdicts from the documents alone and now",
+            description="For every item whose verdict (coverage or best status) the update records moved: the "
+                        "verdict the documents alone give (`before`: the 2023 draft and the 2024 guide, no update "
+                        "records), the verdict now (`after`) and the records about the standards that decide it. "
+                        "Empty for a build without update records. Filter: direction. Formats: json (default), csv, "
+                        "csv-bom, xlsx — `?format=` or Accept.",
+            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument"
+                                                                   ".spreadsheetml.sheet": {}}}})
+async def gaps_changes(request: Request, direction: str | None = Query(
+        None, description="方向编号 / direction code, e.g. 2.1 or 2024"), format: str | None = None) -> Response:
+    unknown = sorted(set(request.query_params) - {"direction", "format"})
+    if unknown:
+        raise FilterError(f"unknown parameter(s) {', '.join(unknown)}; this route takes direction and format")
+    fmt = table_format(request)
+    report, summ = await service(request).gaps()
+    if direction is None:
+        rows = summ["changes"]["rows"]
+    else:
+        report.filtered(direction=direction)  # 400 with the allowed values for an unknown direction
+        rows = [r for r in summ["changes"]["rows"] if r["direction"] == direction]
+    return rows_response(rows, fmt, "gap-changes", sheet="changes")
 
 
 @router.post("/api/gaps/what-if", response_model=WhatIfResult,

@@ -28,7 +28,7 @@ from tanbiao.loaders.resources import query_dir
 
 from .context import BuildContext
 
-__all__ = ["ASSESSMENTS", "RULE_VERSION", "assess"]
+__all__ = ["ASSESSMENTS", "RULE_VERSION", "assess", "iri_key"]
 
 ASSESSMENTS = "assessments"
 RULE_VERSION = "2"  # the matching rules of docs/gaps.md; raise it when a rule changes what a verdict means
@@ -46,7 +46,7 @@ def _query(name: str) -> str:
     return (query_dir() / "assess" / name).read_text(encoding="utf-8")
 
 
-def _key(iri: str) -> str:
+def iri_key(iri: str) -> str:
     minted = ns.parse(iri)
     assert minted is not None, f"{iri} is not an IRI of the graph"
     return minted.rest
@@ -90,7 +90,7 @@ def assess(ctx: BuildContext) -> None:
     g.add((activity, RDFS.label, en("Gap assessment (the build's assess stage)")))
     g.add((activity, TB.ruleVersion, Literal(RULE_VERSION)))
     for row in items:
-        item, key = URIRef(row["item"]), _key(row["item"])
+        item, key = URIRef(row["item"]), iri_key(row["item"])
         a = ns.assessment(key)
         g.add((a, RDF.type, TB.GapAssessment))
         g.add((a, TB.assesses, item))
@@ -101,12 +101,12 @@ def assess(ctx: BuildContext) -> None:
         g.add((a, PROV.wasDerivedFrom, item))
         g.add((a, TB.ruleVersion, Literal(RULE_VERSION)))
     for (item, std, subject), (relation, facet) in evidence.items():
-        key = _key(item)
-        e = ns.evidence(key, _key(std), _key(subject) if subject else "")
+        key = iri_key(item)
+        e = ns.evidence(key, iri_key(std), iri_key(subject) if subject else "")
         _evidence(g, ns.assessment(key), e, TB.evidence, std, relation, facet, subject)
     for (item, std), (relation, subject) in context.items():
-        key = _key(item)
-        e = ns.evidence(key, _key(std), context=True)
+        key = iri_key(item)
+        e = ns.evidence(key, iri_key(std), context=True)
         _evidence(g, ns.assessment(key), e, TB.contextEvidence, std, relation, None, subject)
     ctx.add(ASSESSMENTS, g)
     for name in VERDICT:

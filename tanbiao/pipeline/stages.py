@@ -13,6 +13,7 @@ adding proposals):
 | link | everything above (``derive.py``, ``queries/build/*.rq``) | ``graph/links`` (+ new standards of updates) |
 | infer | the graphs above (``queries/infer/*.rq``: superclass types, skos:broaderTransitive) | ``graph/inferred`` |
 | assess | items, standards, concepts, statuses (``assess.py``, ``queries/assess/*.rq``) | ``graph/assessments`` |
+| changes | a copy without the update records, derived again (``changes.py``) | ``graph/changes`` (if any records) |
 | mappings (SSSOM) | ``data/mappings/`` + the graph's subjects | ``graph/mappings`` |
 | reasoning (HermiT) | the union | summary (consistency) |
 | SHACL validation | the union, ``shapes/*.ttl`` | the validation report |
@@ -39,6 +40,7 @@ from tanbiao.loaders.namespaces import TB
 from tanbiao.loaders.resources import ontology_graph, query_dir
 
 from .assess import assess
+from .changes import changes
 from .context import BuildContext
 from .derive import derive_links
 from .reasoning import check_consistency
@@ -152,6 +154,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("link", link),
     Stage("infer", infer),
     Stage("assess", assess),
+    Stage("changes", changes, when=lambda ctx: bool(ctx.update_reports)),
     Stage("mappings (SSSOM)", load_mappings),
     Stage("reasoning (HermiT)", reason, when=lambda ctx: ctx.reason),
     Stage("SHACL validation", shacl),

@@ -29,7 +29,7 @@ from .catalogue import bind, catalogue
 from .filters import Filter, apply_filters
 from .rows import standards_rows
 
-__all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "summary"]
+__all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "changes", "summary"]
 
 COVERAGES = ("covered", "partial", "gap")
 PUBLISHED = str(ns.vocab("status", "published"))
@@ -154,6 +154,29 @@ def gap_report(select: Select, direction: str | None = None) -> GapReport:
     return GapReport(out, allowed)
 
 
+def changes(report: GapReport, select: Select, direction: str | None = None) -> list[dict]:
+    """The verdicts the update records moved (the build's changes stage, ``queries/gap-changes.rq``): per item
+    its verdict from the documents alone (``before``), now (``after``, as in the report) and the records."""
+    rows = report.filtered(direction=direction) if direction else report.items
+    by_item = {r["iri"]: r for r in rows}
+    out: dict[str, dict] = {}
+    values = {"direction": direction} if direction else {}
+    for r in select(bind(catalogue()["gap-changes"], values)):
+        item = by_item.get(r["item"])
+        if item is None:
+            continue
+        c = out.setdefault(r["item"], {
+            "direction": item["direction"], "index": item["index"], "aspect": item["aspect"],
+            "industry": item["industry"], "item": item["item"],
+            "before": {"coverage": r["coverageBefore"], "best_status": r["bestStatusBefore"]},
+            "after": {"coverage": item["coverage"], "best_status": item["best_status"]},
+            "records": [], "iri": item["iri"], "assessment": item["assessment"], "change": r["change"]})
+        if r["record"]:
+            c["records"].append({"number": r["recordNumber"], "status": r["recordStatus"], "issued": r["issued"],
+                                 "source": r["recordSource"], "iri": r["record"]})
+    return list(out.values())
+
+
 def _subject(labels: dict[str, dict], iri: str) -> dict:
     names = labels.get(iri, {})
     return {"iri": iri, "zh": names.get("zh"), "en": names.get("en")}
@@ -239,6 +262,7 @@ def summary(report: GapReport, select: Select) -> dict:
         })
     # the product lists of the carbon-footprint guide: directions that are not numbered by a sub-category
     products_2024 = [r for r in items if not re.fullmatch(r"\d+\.\d+", r["direction"])]
+    moved = changes(report, select)
     return {
         "items": len(items),
         "coverage": dict(Counter(r["coverage"] for r in items)),
@@ -250,5 +274,10 @@ def summary(report: GapReport, select: Select) -> dict:
             "coverage": dict(Counter(r["coverage"] for r in products_2024)),
             "items": [{"item": r["item"], "coverage": r["coverage"], "best_status": r["best_status"]}
                       for r in products_2024],
+        },
+        "changes": {
+            "items": len(moved),
+            "moves": dict(Counter(f"{c['before']['coverage']} → {c['after']['coverage']}" for c in moved)),
+            "rows": moved,
         },
     }

@@ -103,8 +103,17 @@ def _xlsx(rows: list[dict], summary: dict) -> bytes:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         tabular.add_sheet(wb, "targets 目标", summary["targets"], number_formats={"progress": "0.0%"})
+        if changes := _changes_of(rows, summary):
+            tabular.add_sheet(wb, "changes 变化", changes,
+                              fills={"before.coverage": FILLS, "after.coverage": FILLS})
 
     return workbook(fill)
+
+
+def _changes_of(rows: list[dict], summary: dict) -> list[dict]:
+    """The summary's moved verdicts (the build's changes stage) of the items in ``rows``."""
+    shown = {r["iri"] for r in rows}
+    return [c for c in summary.get("changes", {}).get("rows", []) if c["iri"] in shown]
 
 
 def _md(rows: list[dict], summary: dict) -> bytes:
@@ -140,12 +149,13 @@ def _html(rows: list[dict], summary: dict, site: bool) -> bytes:
         "coverage": [(c, LABELS[c]) for c in COVERAGES],
         "status": sorted({(r["best_status"] or "none", r["best_status"] or "无 none") for r in rows}),
     }
+    changes = _changes_of(rows, summary)
     page = templates().get_template("gap-report.html").render(
         generated=time.strftime("%Y-%m-%d"), as_of=summary.get("as_of"),
         rows=rows, sources=sorted({r["source"]["document"] for r in rows}),
         targets=summary["targets"], heat=heat, directions=_by_direction(rows), coverages=COVERAGES,
         labels=LABELS, facets=facets, industry=lambda r: _industry(r), href=lambda iri: _href(iri, site),
-        site=site, version=ontology_version(), filters=_FILTER_LABELS,
+        site=site, version=ontology_version(), filters=_FILTER_LABELS, changes=changes,
     )
     return page.encode("utf-8")
 
