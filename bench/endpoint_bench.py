@@ -258,8 +258,8 @@ def report(results: list[dict], args) -> str:
         lines.append(f"| ×{r['factor']}: throughput ≥ the Oxigraph server's (8 and 32 clients, small and catalogue "
                      f"load), 0 errors | worst {worst:.2f}×, {errors} errors | "
                      f"{'yes' if worst >= 1 and not errors else 'no'} |")
-    lines += ["", "The endpoint's workers, service and middleware are being redesigned elsewhere (issue 15 leaves "
-              "them to that work); these figures say where the time goes today.", MARK_END]
+    lines += ["", "Measured over the sandboxed workers and the gate (issue 11): these figures say where the time "
+              "goes; the reading in 'Reading the figures' says what is missed and why.", MARK_END]
     return "\n".join(lines)
 
 
