@@ -83,6 +83,9 @@ uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 """
 
 
+PLAIN = {"Accept-Encoding": "identity"}  # no compression on either server (see over_http)
+
+
 def p50(fn, runs: int) -> float:
     fn()
     times = []
@@ -113,7 +116,9 @@ def in_process(version, queries: dict, runs: int) -> dict[str, dict[str, float]]
 def over_http(url: str, queries: dict, runs: int) -> dict[str, float]:
     import httpx
 
-    with httpx.Client(trust_env=False, timeout=60) as client:
+    # like for like: the Oxigraph server never compresses, and on loopback gzip is pure cost (our endpoint
+    # compresses a result over 1 KB when asked, as httpx does by default)
+    with httpx.Client(trust_env=False, timeout=60, headers=PLAIN) as client:
         def once(form: str, text: str) -> None:
             r = post(client, url, form, text)
             assert r.status_code == 200, r.text[:200]
@@ -129,7 +134,7 @@ def _client_process(url: str, queries: list, threads: int, duration: float, out)
     def loop(k: int) -> None:
         ok = bad = 0
         i = k
-        with httpx.Client(timeout=60, trust_env=False) as client:
+        with httpx.Client(timeout=60, trust_env=False, headers=PLAIN) as client:
             while time.perf_counter() < deadline:
                 _name, form, text = queries[i % len(queries)]
                 i += 1
@@ -213,7 +218,8 @@ def report(results: list[dict], args) -> str:
              f"{version('pyoxigraph')}, uvicorn {version('uvicorn')}, FastAPI {version('fastapi')}. "
              f"`python bench/endpoint_bench.py --factors {args.factors} --runs {args.runs} --duration "
              f"{args.duration:g}`. Graphs scaled by `bench/scale.py`. Clients and servers share the machine's "
-             "cores (and other developers' jobs). Latency: p50 of sequential requests, one keep-alive client.",
+             "cores (and other developers' jobs). Latency: p50 of sequential requests, one keep-alive client; "
+             "no compression asked of either server (Accept-Encoding: identity).",
              ""]
     for r in results:
         lat = r["latency"]

@@ -22,11 +22,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from tanbiao.loaders import namespaces as ns
-from tanbiao.loaders.graphing import en, new_graph, zh
+from tanbiao.loaders.graphing import en, zh
 from tanbiao.loaders.namespaces import TB
 from tanbiao.loaders.resources import query_dir
 
-from .context import BuildContext
+from .context import BuildContext, Triples
 
 __all__ = ["ASSESSMENTS", "RULE_VERSION", "assess", "iri_key"]
 
@@ -83,7 +83,7 @@ def assess(ctx: BuildContext) -> None:
         ?item a tb:PriorityItem ; rdfs:label ?label . FILTER (LANG(?label) = "zh") }}""")
     evidence = _closest(ctx.select(_query("evidence.rq")), vocab.ranks)
     context = _context(ctx.select(_query("context.rq")), evidence, vocab.ranks)
-    g = new_graph()
+    g = Triples()
     activity = ns.activity("gap-assessment")
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, RDFS.label, zh("缺口评估（构建阶段 assess）")))
@@ -108,10 +108,10 @@ def assess(ctx: BuildContext) -> None:
         key = iri_key(item)
         e = ns.evidence(key, iri_key(std), context=True)
         _evidence(g, ns.assessment(key), e, TB.contextEvidence, std, relation, None, subject)
-    ctx.add(ASSESSMENTS, g)
+    ctx.extend(ASSESSMENTS, g)
     for name in VERDICT:
         ctx.extend(ASSESSMENTS, ctx.construct(_query(name)))
-    ctx.add(ASSESSMENTS, _explanations(ctx, vocab))
+    ctx.extend(ASSESSMENTS, _explanations(ctx, vocab))
 
 
 def _evidence(g, assessment: URIRef, e: URIRef, role: URIRef, std: str, relation: str, facet: str | None,
@@ -183,7 +183,7 @@ def _explanations(ctx: BuildContext, vocab: _Vocab):
             a["evidence"][r["relation"]].add(r["number"])
         else:
             a["context"].add(r["number"])
-    g = new_graph()
+    g = Triples()
     for iri, a in by.items():
         for lang in ("zh", "en"):
             text = _explain(a, subjects.get(a["item"], []), vocab, lang)

@@ -17,12 +17,12 @@ from rdflib import URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from tanbiao.loaders import namespaces as ns
-from tanbiao.loaders.graphing import en, new_graph, zh
+from tanbiao.loaders.graphing import en, zh
 from tanbiao.loaders.namespaces import TB
 from tanbiao.loaders.resources import query_dir
 
 from .assess import ASSESSMENTS, iri_key
-from .context import BuildContext
+from .context import BuildContext, Triples
 from .derive import LINKS
 
 __all__ = ["CHANGES", "changes", "baseline"]
@@ -70,7 +70,7 @@ def changes(ctx: BuildContext) -> None:
         SELECT ?c ?zh ?en WHERE { { ?c a tb:Coverage } UNION { ?c a tb:StandardStatus }
         ?c skos:prefLabel ?zh , ?en . FILTER (LANG(?zh) = "zh" && LANG(?en) = "en") }""")}
     labels[None] = {"zh": "无", "en": "none"}
-    g = new_graph()
+    g = Triples()
     activity = ns.activity("edition-comparison")
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, RDFS.label, zh("与文件本身结论的比较（构建阶段 changes）")))
@@ -95,7 +95,7 @@ def changes(ctx: BuildContext) -> None:
         g.add((c, RDFS.label, en(f"{key}: {_move(labels, was[:2], (coverage, best), 'en')}")))
         g.add((c, PROV.wasGeneratedBy, activity))
         moves[_move({k: {"zh": _tail(k), "en": _tail(k)} for k in labels}, was[:2], (coverage, best), "en")] += 1
-    ctx.add(CHANGES, g)
+    ctx.extend(CHANGES, g)
     ctx.summary["changes"] = dict(sorted(moves.items()))
 
 
