@@ -4,16 +4,22 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup java browser virtuoso run build serve test lint wheel-check bench clean
+.PHONY: help setup setup-test java browser virtuoso run build serve test lint wheel-check bench clean
 
 help:            ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
-setup: $(BIN)/.installed java browser virtuoso  ## create .venv, install tanbiao with test extras, Java, Chromium and Virtuoso if missing
+setup: $(BIN)/.installed java  ## what running needs: .venv with tanbiao, and Java for HermiT if missing
+
+setup-test: setup $(BIN)/.installed-test browser virtuoso  ## + the test extras, Chromium and Virtuoso if missing
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(BIN)/.installed-test: pyproject.toml $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
@@ -45,11 +51,11 @@ build: setup     ## build the graph and print its summary
 
 serve: run
 
-test: setup      ## run the test suite, then check the installed wheel and lint
+test: setup-test ## run the test suite, then check the installed wheel and lint
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory wheel-check lint
 
-lint: setup      ## ruff and mypy (mypy sees the mapped packages through a symlink tree in .mypy-tree/)
+lint: setup-test ## ruff and mypy (mypy sees the mapped packages through a symlink tree in .mypy-tree/)
 	$(BIN)/ruff check tanbiao loaders api tests bench
 	@rm -rf .mypy-tree && mkdir -p .mypy-tree/tanbiao
 	@for f in tanbiao/*; do case $$f in *__pycache__) ;; *) ln -s ../../$$f .mypy-tree/tanbiao/ ;; esac; done
@@ -65,7 +71,7 @@ wheel-check: setup  ## build the wheel, install it in a fresh virtualenv and bui
 	cd $(WHEEL_DIR) && venv/bin/tanbiao build -q -o graph && venv/bin/tanbiao standards -b graph -f csv | wc -l
 	@rm -rf $(WHEEL_DIR)
 
-bench: setup     ## build, gap, page and endpoint benchmarks -> docs/benchmarks.md (query_bench.py is longer: by hand)
+bench: setup-test ## build, gap, page and endpoint benchmarks -> docs/benchmarks.md (query_bench.py is longer: by hand)
 	$(BIN)/python bench/build_bench.py --write docs/benchmarks.md
 	$(BIN)/python bench/gap_bench.py --write docs/benchmarks.md
 	$(BIN)/python bench/pages_bench.py --write docs/benchmarks.md

@@ -219,9 +219,11 @@ class Skipped(_Model):
 
 class WhatIfChange(_Model):
     direction: str
+    index: int
     aspect: str | None
     industry: str
     item: str
+    iri: str
     before: Verdict
     after: Verdict
     standards: list[StandardRef]

@@ -212,7 +212,12 @@ def query_cmd(
     build_dir: Path = BuildDir,
 ) -> None:
     """Run a SPARQL query against the built graph."""
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
+    if query.strip().endswith(".rq") and "\n" not in query.strip():  # a file's path, not SPARQL text
+        if not Path(query.strip()).is_file():
+            raise SourceError(f"{query.strip()}: no such file (a query ending in .rq is read as a file's path)")
+        text = Path(query.strip()).read_text(encoding="utf-8")
+    else:
+        text = query
     _print_rows(run_query(load_build(build_dir), text), fmt, output, sheet="results 结果")
 
 
@@ -314,14 +319,28 @@ def gaps_cmd(
         raise FilterError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
     if fmt == "xlsx" and output is None and not summary_only:
         raise FilterError("xlsx is a binary format: give --output FILE.xlsx")
+    filters = {"--direction": direction, "--aspect": aspect, "--industry": industry, "--coverage": coverage,
+               "--status": status, "--source": source, "--code": code, "--search": search_text}
+    given = [name for name, value in filters.items() if value]
+    modes = [m for m, on in (("--summary", summary_only), ("--changes", changes_only),
+                             ("--what-if", what_if_file is not None)) if on]
+    if len(modes) > 1:
+        raise FilterError(f"{' and '.join(modes)} are separate views: give one")
+    if modes and (extra := [g for g in given if not (modes[0] == "--changes" and g == "--direction")]):
+        takes = "takes --direction only" if modes[0] == "--changes" else "covers every item"
+        raise FilterError(f"{modes[0]} {takes}: {', '.join(extra)} would be ignored")
     if what_if_file is not None:
         from tanbiao.services.whatif import what_if
 
+        if fmt != "json":
+            raise FilterError("--what-if prints JSON (the API's what-if answer); leave out --format")
         try:
             proposals = what_if_file.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise SourceError(f"{what_if_file}: no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise SourceError(f"{what_if_file}: cannot be read as UTF-8 text ({exc})") from None
-        typer.echo(json.dumps(what_if(build_dir, proposals), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(what_if(build_dir, proposals, name=str(what_if_file)), ensure_ascii=False, indent=2))
         return
     select = selector(load_build(build_dir))
     report = gap_report(select)
@@ -352,7 +371,7 @@ def _write_changes(rows: list[dict], report, direction: list[str], fmt: str, out
         rows = [r for r in rows if r["direction"] in direction]
     columns = ["direction", "index", "item", "before.coverage", "after.coverage", "before.best_status",
                "after.best_status", "records.number"]
-    data = write_rows(rows, fmt, columns=columns if fmt == "table" else None, sheet="changes")
+    data = write_rows(rows, fmt, columns=columns if fmt == "table" else None, sheet="changes 变化")
     if output is not None:
         output.write_bytes(data)
         typer.echo(f"wrote {len(rows)} changed verdicts to {output}", err=True)

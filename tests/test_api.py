@@ -90,3 +90,12 @@ def test_serve_warms_the_gap_report_unless_told_otherwise():
     assert settings_from_env({}).warm_gaps is False
     assert settings_from_env({"TANBIAO_WARM_GAPS": "1"}).warm_gaps is True
     assert settings_from_env({"TANBIAO_WARM_GAPS": "0"}).warm_gaps is False
+
+
+def test_empty_queries_and_stray_parameters_are_explained(api):
+    r = api.get("/sparql", params={"query": "  "})
+    assert r.status_code == 400 and "the query is empty" in r.text
+    r = api.post("/sparql", data={"update": ""})
+    assert r.status_code == 400 and "the update is empty" in r.text
+    r = api.get("/api/gaps/summary", params={"direction": "2.1"})
+    assert r.status_code == 400 and "takes no parameters" in r.json()["detail"]

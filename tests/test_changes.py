@@ -139,3 +139,26 @@ def test_the_cli_runs_what_if(built, tmp_path):
     assert {(c["item"], c["before"]["coverage"], c["after"]["coverage"]) for c in changed} == {("水泥", "gap", "covered")}
     result = CliRunner().invoke(cli_app, ["gaps", "--what-if", str(tmp_path / "none.csv"), "-b", str(built.out)])
     assert result.exit_code != 0 and "none.csv" in result.output
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--summary", "--direction", "2.1"], "--summary covers every item: --direction would be ignored"),
+    (["--changes", "--coverage", "gap"], "--changes takes --direction only: --coverage would be ignored"),
+    (["--changes", "--summary"], "--summary and --changes are separate views"),
+    (["--what-if", "p.csv", "-f", "table"], "--what-if prints JSON"),
+])
+def test_the_gaps_command_refuses_options_it_would_ignore(built, args, says):
+    result = CliRunner().invoke(cli_app, ["gaps", *args, "-b", str(built.out)])
+    assert result.exit_code != 0 and says in result.output, result.output
+
+
+def test_what_if_names_the_file_it_read(built, tmp_path):
+    bad = tmp_path / "nocols.csv"
+    bad.write_text("title\nx\n", encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["gaps", "--what-if", str(bad), "-b", str(built.out)])
+    assert result.exit_code != 0 and f"{bad}:1: the header lacks" in result.output, result.output
+
+
+def test_a_missing_query_file_is_named(built):
+    result = CliRunner().invoke(cli_app, ["query", "no-such-query.rq", "-b", str(built.out)])
+    assert result.exit_code != 0 and "no-such-query.rq: no such file" in result.output, result.output

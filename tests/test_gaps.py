@@ -288,6 +288,10 @@ def test_an_assessment_dereferences(api):
     assert page.status_code == 200
     for text in ("部分覆盖", "SJ/T 11735-2019（下位主题）", "SJ/T 11736-2019 (narrower subject)", "计算机"):
         assert text in page.text, text
+    # a concept page lists the evidence of every item about it: the labels name the item, so none repeats
+    concept = api.get("/concept/computers", headers={"Accept": "text/html"}).text
+    for key in ("2.1-104：2021-1810T-SJ（同一主题）", "5.1-40：2021-1810T-SJ（同一主题）"):
+        assert key in concept, key
     ttl = api.get("/assessment/2.1-104", headers={"Accept": "text/turtle"})
     assert ttl.status_code == 200 and ttl.headers["content-type"].startswith("text/turtle")
     g = Graph().parse(data=ttl.text, format="turtle")

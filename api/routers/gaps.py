@@ -89,7 +89,7 @@ async def gaps_changes(request: Request, direction: str | None = Query(
     else:
         report.filtered(direction=direction)  # 400 with the allowed values for an unknown direction
         rows = [r for r in summ["changes"]["rows"] if r["direction"] == direction]
-    return rows_response(rows, fmt, "gap-changes", sheet="changes")
+    return rows_response(rows, fmt, "gap-changes", sheet="changes 变化")
 
 
 @router.post("/api/gaps/what-if", response_model=WhatIfResult,
@@ -135,4 +135,7 @@ async def gaps_what_if(request: Request) -> dict | Response:
 @router.get("/api/gaps/summary", response_model=GapSummary,
             summary="Coverage counts and progress against the targets")
 async def gaps_summary(request: Request) -> dict:
+    if request.query_params:
+        raise FilterError(f"/api/gaps/summary covers every item and takes no parameters (got "
+                          f"{', '.join(sorted(request.query_params))}); filter the items with /api/gaps")
     return (await service(request).gaps())[1]

@@ -68,6 +68,9 @@ async def sparql(request: Request) -> Response:
         return _error(400, "a request carries either a query or an update, not both")
     if len(queries) > 1 or len(updates) > 1:
         return _error(400, "exactly one query (or update) per request")
+    if any(not v.strip() for v in queries + updates):
+        return _error(400, f"the {'query' if queries else 'update'} is empty: send the SPARQL text as "
+                           f"{'query' if queries else 'update'}=…")
     if updates:
         if request.method != "POST":
             return _error(405, "updates must be sent with POST", {"Allow": "POST"})

@@ -18,8 +18,8 @@ FONT = "'WenQuanYi Zen Hei','Noto Sans CJK SC','Microsoft YaHei','PingFang SC',s
 ROW_H, ROW_GAP, COL_GAP, PAD, BADGE = 40, 8, 36, 10, 34
 FILLS = ("#1f4e79", "#2e75b6", "#9dc3e6", "#deebf7")  # root, category, sub-category, topic
 INK = ("#ffffff", "#ffffff", "#0b2239", "#0b2239")
-NOTE = ("圆圈内数字：该节点下的标准数（附件1）/ Number in the circle: standards listed under the node (Appendix 1). "
-        "Drawn by tanbiao from the parsed framework.")
+NOTE = ("圆圈内数字：体系位置在该节点下的标准数（附件1 及本次构建的更新记录）/ Number in the circle: standards placed "
+        "under the node (Appendix 1 and the build's update records). Drawn by tanbiao from the parsed framework.")
 
 
 @dataclass

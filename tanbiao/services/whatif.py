@@ -61,9 +61,11 @@ def _update_keys(build_dir: Path) -> list[str]:
     return [s["key"] for s in sources if s["key"].startswith("updates-")]
 
 
-def what_if(build_dir: Path, proposals_csv: str) -> dict:
+def what_if(build_dir: Path, proposals_csv: str, name: str = "proposals.csv") -> dict:
+    """``proposals_csv`` (reported as ``name``) against the build in ``build_dir``: the items whose verdict would
+    change; ``proposals`` counts the usable rows, ``skipped`` the others with their line."""
     curated = base.curated()
-    parsed = updates_loader.parse(Path("proposals.csv"), curated, text=proposals_csv)
+    parsed = updates_loader.parse(Path(name), curated, text=proposals_csv)
     if not parsed.rows:
         problems = "; ".join(i.format("row") for i in parsed.report.errors) or "no proposals"
         raise WhatIfError(f"no usable proposal: {problems}")
@@ -83,7 +85,8 @@ def what_if(build_dir: Path, proposals_csv: str) -> dict:
         b = old[r["iri"]]
         if (b["coverage"], b["best_status"]) != (r["coverage"], r["best_status"]):
             changed.append({
-                "direction": r["direction"], "aspect": r["aspect"], "industry": r["industry"], "item": r["item"],
+                "direction": r["direction"], "index": r["index"], "aspect": r["aspect"], "industry": r["industry"],
+                "item": r["item"], "iri": r["iri"],
                 "before": {"coverage": b["coverage"], "best_status": b["best_status"]},
                 "after": {"coverage": r["coverage"], "best_status": r["best_status"]},
                 "standards": r["standards"], "explanation": r["explanation"],
