@@ -390,8 +390,24 @@ def summary_cmd(build_dir: Path = BuildDir) -> None:
     typer.echo(path.read_text(encoding="utf-8"))
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="tanbiao")
+def main() -> None:
+    """The console entry point: a usage error (unknown option, bad choice) is one line on stderr, like every
+    other error, with the way to the command's help."""
+    from typer.exceptions import TyperException
+
+    try:
+        code = app(prog_name="tanbiao", standalone_mode=False)
+    except TyperException as exc:  # Typer's (vendored click's) usage and parameter errors
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if message.strip():  # (no arguments: the help was printed, and there is nothing to add)
+            typer.secho(f"error: {message}{hint}", fg=typer.colors.RED, err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -100,3 +100,12 @@ def test_items_json_and_csv(built):
 def test_items_unknown_direction_lists_the_known_ones(built):
     r = _cli("items", "-d", "9.9", "-b", str(built.out), check=False)
     assert r.returncode == 2 and "known: 1.1, 1.2" in r.stderr
+
+
+@pytest.mark.parametrize("args", [["gaps", "--nope"], ["query", "x", "-f", "turtle"]])
+def test_usage_errors_are_one_line_too(args):
+    """An unknown option or a bad choice is one `error:` line on stderr with the way to help (README), exit 2."""
+    r = subprocess.run([sys.executable, "-m", "tanbiao", *args], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "--help" in lines[0], r.stderr
