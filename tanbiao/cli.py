@@ -312,8 +312,9 @@ def gaps_cmd(
     """Gap analysis: for every priority item a verdict (covered / partial / gap) with its evidence."""
     from tanbiao.services.catalogue import as_of
     from tanbiao.services.filters import search
-    from tanbiao.services.gaps import gap_report, summary
+    from tanbiao.services.gaps import changes_of, gap_report, summary
     from tanbiao.services.reports import FORMATS, render
+    from tanbiao.services.rows import ROW_FORMATS
 
     if fmt not in FORMATS:
         raise FilterError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
@@ -329,6 +330,8 @@ def gaps_cmd(
     if modes and (extra := [g for g in given if not (modes[0] == "--changes" and g == "--direction")]):
         takes = "takes --direction only" if modes[0] == "--changes" else "covers every item"
         raise FilterError(f"{modes[0]} {takes}: {', '.join(extra)} would be ignored")
+    if changes_only and fmt not in ROW_FORMATS:
+        raise FilterError(f"--changes writes {', '.join(ROW_FORMATS)}, not '{fmt}'")
     if what_if_file is not None:
         from tanbiao.services.whatif import what_if
 
@@ -349,7 +352,7 @@ def gaps_cmd(
         typer.echo(json.dumps(summ, ensure_ascii=False, indent=2))
         return
     if changes_only:
-        _write_changes(summ["changes"]["rows"], report, direction, fmt, output)
+        _write_changes(changes_of(report, summ, direction), fmt, output)
         return
     rows = search(report.filtered(direction=direction, aspect=aspect, industry=industry, coverage=coverage,
                                   status=status, source=source, code=code), search_text)
@@ -361,17 +364,11 @@ def gaps_cmd(
         sys.stdout.buffer.write(data)
 
 
-def _write_changes(rows: list[dict], report, direction: list[str], fmt: str, output: Path | None) -> None:
-    from tanbiao.services.rows import ROW_FORMATS, write_rows
+def _write_changes(rows: list[dict], fmt: str, output: Path | None) -> None:
+    from tanbiao.services.reports import CHANGE_COLUMNS
+    from tanbiao.services.rows import write_rows
 
-    if fmt not in ROW_FORMATS:
-        raise FilterError(f"--changes writes {', '.join(ROW_FORMATS)}, not '{fmt}'")
-    if direction:
-        report.filtered(direction=direction)  # an unknown direction: the error lists the known ones
-        rows = [r for r in rows if r["direction"] in direction]
-    columns = ["direction", "index", "item", "before.coverage", "after.coverage", "before.best_status",
-               "after.best_status", "records.number"]
-    data = write_rows(rows, fmt, columns=columns if fmt == "table" else None, sheet="changes 变化")
+    data = write_rows(rows, fmt, columns=CHANGE_COLUMNS if fmt == "table" else None, sheet="changes 变化")
     if output is not None:
         output.write_bytes(data)
         typer.echo(f"wrote {len(rows)} changed verdicts to {output}", err=True)

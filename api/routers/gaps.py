@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tanbiao.errors import FilterError, TooLarge, WhatIfError
 from tanbiao.services.filters import search
-from tanbiao.services.gaps import FILTERS
+from tanbiao.services.gaps import FILTERS, changes_of
 from tanbiao.services.reports import FORMATS, MEDIA_TYPES, render
 
 from ..models import GapChange, GapItem, GapSummary, Proposal, WhatIfResult
@@ -84,11 +84,7 @@ async def gaps_changes(request: Request, direction: str | None = Query(
         raise FilterError(f"unknown parameter(s) {', '.join(unknown)}; this route takes direction and format")
     fmt = table_format(request)
     report, summ = await service(request).gaps()
-    if direction is None:
-        rows = summ["changes"]["rows"]
-    else:
-        report.filtered(direction=direction)  # 400 with the allowed values for an unknown direction
-        rows = [r for r in summ["changes"]["rows"] if r["direction"] == direction]
+    rows = changes_of(report, summ, [direction] if direction else None)
     return rows_response(rows, fmt, "gap-changes", sheet="changes 变化")
 
 

@@ -28,7 +28,7 @@ from tanbiao.loaders.resources import query_dir
 
 from .context import BuildContext, Triples
 
-__all__ = ["ASSESSMENTS", "RULE_VERSION", "assess", "iri_key"]
+__all__ = ["ASSESSMENTS", "RULE_VERSION", "assess", "iri_key", "read_vocab"]
 
 ASSESSMENTS = "assessments"
 RULE_VERSION = "2"  # the matching rules of docs/gaps.md; raise it when a rule changes what a verdict means
@@ -59,7 +59,7 @@ class _Vocab:
     templates: dict[str, dict[str, str]]  # coverage IRI -> {lang: template}
 
 
-def _vocab(ctx: BuildContext) -> _Vocab:
+def read_vocab(ctx: BuildContext) -> _Vocab:
     ranks = {r["n"]: r["rank"] for r in ctx.select(
         f"{_PREFIXES}SELECT ?n ?rank WHERE {{ ?r a tb:MatchRelation ; skos:notation ?n ; tb:rank ?rank }}")}
     labels: dict[str, dict[str, str]] = defaultdict(dict)
@@ -78,7 +78,7 @@ def assess(ctx: BuildContext) -> None:
     ctx.clear(ASSESSMENTS)
     for name in FACETS:
         ctx.extend(ASSESSMENTS, ctx.construct(_query(name)))
-    vocab = _vocab(ctx)
+    vocab = read_vocab(ctx)
     items = ctx.select(f"""{_PREFIXES}SELECT ?item ?label WHERE {{
         ?item a tb:PriorityItem ; rdfs:label ?label . FILTER (LANG(?label) = "zh") }}""")
     evidence = _closest(ctx.select(_query("evidence.rq")), vocab.ranks)

@@ -11,6 +11,7 @@ the standards that decide the item on either side. A build without update record
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -21,7 +22,7 @@ from tanbiao.loaders.graphing import en, zh
 from tanbiao.loaders.namespaces import TB
 from tanbiao.loaders.resources import query_dir
 
-from .assess import ASSESSMENTS, iri_key
+from .assess import ASSESSMENTS, iri_key, read_vocab
 from .context import BuildContext, Triples
 from .derive import LINKS
 
@@ -65,11 +66,11 @@ def changes(ctx: BuildContext) -> None:
     records: dict[str, set[str]] = defaultdict(set)
     for r in ctx.select(_query("records.rq")):
         records[r["std"]].add(r["record"])
-    labels = {r["c"]: r for r in ctx.select("""PREFIX tb: <https://w3id.org/tanbiao/def#>
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        SELECT ?c ?zh ?en WHERE { { ?c a tb:Coverage } UNION { ?c a tb:StandardStatus }
-        ?c skos:prefLabel ?zh , ?en . FILTER (LANG(?zh) = "zh" && LANG(?en) = "en") }""")}
-    labels[None] = {"zh": "无", "en": "none"}
+    labels = read_vocab(ctx).labels  # the coverages' and statuses' prefLabels, as the assess stage reads them
+    none = {"zh": "无", "en": "none"}
+
+    def name(lang: str) -> Callable[[str | None], str]:
+        return lambda iri: labels[iri][lang] if iri else none[lang]
     g = Triples()
     activity = ns.activity("edition-comparison")
     g.add((activity, RDF.type, PROV.Activity))
@@ -91,10 +92,10 @@ def changes(ctx: BuildContext) -> None:
         for std in sorted(stds | was[2]):
             for record in sorted(records.get(std, ())):
                 g.add((c, TB.movedBy, URIRef(record)))
-        g.add((c, RDFS.label, zh(f"{key}：{_move(labels, was[:2], (coverage, best), 'zh')}")))
-        g.add((c, RDFS.label, en(f"{key}: {_move(labels, was[:2], (coverage, best), 'en')}")))
+        g.add((c, RDFS.label, zh(f"{key}：{_move(name('zh'), was[:2], (coverage, best), 'zh')}")))
+        g.add((c, RDFS.label, en(f"{key}: {_move(name('en'), was[:2], (coverage, best), 'en')}")))
         g.add((c, PROV.wasGeneratedBy, activity))
-        moves[_move({k: {"zh": _tail(k), "en": _tail(k)} for k in labels}, was[:2], (coverage, best), "en")] += 1
+        moves[_move(_tail, was[:2], (coverage, best), "en")] += 1  # summary keys: the IRIs' last segments
     ctx.extend(CHANGES, g)
     ctx.summary["changes"] = dict(sorted(moves.items()))
 
@@ -103,10 +104,10 @@ def _tail(iri: str | None) -> str:
     return iri.rsplit("/", 1)[-1] if iri else "none"
 
 
-def _move(labels: dict, was: tuple, now: tuple, lang: str) -> str:
-    """缺口 → 已覆盖, or for an unchanged coverage 部分覆盖（最佳状态 制定中 → 已发布）."""
+def _move(name: Callable[[str | None], str], was: tuple, now: tuple, lang: str) -> str:
+    """缺口 → 已覆盖, or for an unchanged coverage 部分覆盖（最佳状态 制定中 → 已发布）; ``name`` names an IRI."""
     if was[0] != now[0]:
-        return f"{labels[was[0]][lang]} → {labels[now[0]][lang]}"
+        return f"{name(was[0])} → {name(now[0])}"
     status = "最佳状态" if lang == "zh" else "best status"
-    inner = f"{status} {labels[was[1]][lang]} → {labels[now[1]][lang]}"
-    return f"{labels[now[0]][lang]}（{inner}）" if lang == "zh" else f"{labels[now[0]][lang]} ({inner})"
+    inner = f"{status} {name(was[1])} → {name(now[1])}"
+    return f"{name(now[0])}（{inner}）" if lang == "zh" else f"{name(now[0])} ({inner})"

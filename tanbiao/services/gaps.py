@@ -29,7 +29,7 @@ from .catalogue import bind, catalogue
 from .filters import Filter, apply_filters
 from .rows import standards_rows
 
-__all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "changes", "summary"]
+__all__ = ["COVERAGES", "FILTERS", "FilterError", "GapReport", "gap_report", "changes", "changes_of", "summary"]
 
 COVERAGES = ("covered", "partial", "gap")
 PUBLISHED = str(ns.vocab("status", "published"))
@@ -154,17 +154,13 @@ def gap_report(select: Select, direction: str | None = None) -> GapReport:
     return GapReport(out, allowed)
 
 
-def changes(report: GapReport, select: Select, direction: str | None = None) -> list[dict]:
+def changes(report: GapReport, select: Select) -> list[dict]:
     """The verdicts the update records moved (the build's changes stage, ``queries/gap-changes.rq``): per item
     its verdict from the documents alone (``before``), now (``after``, as in the report) and the records."""
-    rows = report.filtered(direction=direction) if direction else report.items
-    by_item = {r["iri"]: r for r in rows}
+    by_item = {r["iri"]: r for r in report.items}
     out: dict[str, dict] = {}
-    values = {"direction": direction} if direction else {}
-    for r in select(bind(catalogue()["gap-changes"], values)):
-        item = by_item.get(r["item"])
-        if item is None:
-            continue
+    for r in select(catalogue()["gap-changes"].text):
+        item = by_item[r["item"]]
         c = out.setdefault(r["item"], {
             "direction": item["direction"], "index": item["index"], "aspect": item["aspect"],
             "industry": item["industry"], "item": item["item"],
@@ -175,6 +171,15 @@ def changes(report: GapReport, select: Select, direction: str | None = None) -> 
             c["records"].append({"number": r["recordNumber"], "status": r["recordStatus"], "issued": r["issued"],
                                  "source": r["recordSource"], "iri": r["record"]})
     return list(out.values())
+
+
+def changes_of(report: GapReport, summary: dict, directions: list[str] | None) -> list[dict]:
+    """The summary's moved verdicts of ``directions`` (every one when none is given); an unknown direction is a
+    FilterError naming the known ones, as the report's own filter says it."""
+    if not directions:
+        return summary["changes"]["rows"]
+    report.filtered(direction=directions)
+    return [r for r in summary["changes"]["rows"] if r["direction"] in directions]
 
 
 def _subject(labels: dict[str, dict], iri: str) -> dict:

@@ -27,6 +27,8 @@ COVERAGES = ("covered", "partial", "gap")
 LABELS = {"covered": "已覆盖 covered", "partial": "部分覆盖 partial", "gap": "缺口 gap"}
 FILLS = {"covered": "C6EFCE", "partial": "FFEB9C", "gap": "FFC7CE"}  # Excel's good / neutral / bad
 TABLE_COLUMNS = ["direction", "aspect", "industry", "item", "coverage", "best_status", "standards.number"]
+CHANGE_COLUMNS = ["direction", "index", "item", "before.coverage", "after.coverage", "before.best_status",
+                  "after.best_status", "records.number"]  # the text table of the moved verdicts
 _FILTER_LABELS = {"direction": "重点方向 direction", "aspect": "方面 aspect", "industry": "行业 industry",
                   "coverage": "覆盖 coverage", "status": "最佳状态 best status"}
 NO_INDUSTRY = "（未注明行业）no industry named"
